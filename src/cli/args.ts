@@ -1,0 +1,97 @@
+/**
+ * Command-line parsing of `kubemu serve` into a Config, with clear messages for bad flags.
+ * Owns: argv → Config. Must not: start anything.
+ */
+import { parseArgs } from 'node:util';
+import { withDefaults, type Config, type StorageKind } from './config.js';
+
+/** What the command line asks for. */
+export type Command = { command: 'serve'; config: Config } | { command: 'help' } | { command: 'version' };
+
+/** A command-line mistake, printed to the user with the usage. */
+export class UsageError extends Error {}
+
+export const USAGE = `Usage: kubemu serve [flags]
+
+A Kubernetes API server emulator. Prints "kubemu ready: <url> kubeconfig=<path>" when serving.
+
+Flags:
+  --port N                 port to listen on (default 6443; 0 picks a free port)
+  --host ADDR              address to listen on (default 127.0.0.1)
+  --data-dir DIR           database, certificates and kubeconfig (default ./.kubemu)
+  --storage level|memory   where state lives (default level: LevelDB in --data-dir)
+  --kubeconfig PATH        where to write the admin kubeconfig (default <data-dir>/kubeconfig)
+  --no-tls                 serve plain HTTP (the kubeconfig then holds a bearer token)
+  --kubernetes-version V   version reported by /version (default v1.31.0)
+  --log-level LEVEL        silent|error|warn|info|debug (default silent)
+  -h, --help               show this help
+  --version                print kubemu's version
+`;
+
+const STORAGE_KINDS: readonly StorageKind[] = ['level', 'memory'];
+const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+
+/** Parses argv (without node and script) into a Command; throws UsageError on mistakes. */
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'data-dir': { type: 'string' },
+        storage: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        'no-tls': { type: 'boolean' },
+        'kubernetes-version': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  if (positionals.length === 0) throw new UsageError('missing command: kubemu serve');
+  if (positionals[0] !== 'serve') throw new UsageError(`unknown command "${positionals[0]}"`);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+
+  const config: Partial<Config> = {};
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`invalid --port "${values.port}": must be a number from 0 to 65535`);
+    config.port = port;
+  }
+  if (values.host !== undefined) {
+    if (!values.host) throw new UsageError('invalid --host "": must not be empty');
+    config.host = values.host;
+  }
+  if (values['data-dir'] !== undefined) {
+    if (!values['data-dir']) throw new UsageError('invalid --data-dir "": must not be empty');
+    config.dataDir = values['data-dir'];
+  }
+  if (values.storage !== undefined) {
+    if (!STORAGE_KINDS.includes(values.storage as StorageKind))
+      throw new UsageError(`invalid --storage "${values.storage}": must be one of ${STORAGE_KINDS.join(', ')}`);
+    config.storage = values.storage as StorageKind;
+  }
+  if (values.kubeconfig !== undefined) config.kubeconfigPath = values.kubeconfig;
+  if (values['no-tls']) config.tls = false;
+  if (values['kubernetes-version'] !== undefined) {
+    if (!/^v\d+\.\d+\.\d+/.test(values['kubernetes-version']))
+      throw new UsageError(`invalid --kubernetes-version "${values['kubernetes-version']}": must look like v1.31.0`);
+    config.kubernetesVersion = values['kubernetes-version'];
+  }
+  if (values['log-level'] !== undefined) {
+    if (!(LOG_LEVELS as readonly string[]).includes(values['log-level']))
+      throw new UsageError(`invalid --log-level "${values['log-level']}": must be one of ${LOG_LEVELS.join(', ')}`);
+    config.logLevel = values['log-level'] as Config['logLevel'];
+  }
+  return { command: 'serve', config: withDefaults(config) };
+}

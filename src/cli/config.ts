@@ -1,0 +1,48 @@
+/**
+ * Config: every setting of a kubemu server, with its default in one place. The CLI and the
+ * library both build one of these and hand it to buildServer.
+ * Owns: the Config type and defaults. Must not: parse arguments or do I/O.
+ */
+
+/** Storage engines. */
+export type StorageKind = 'level' | 'memory';
+
+/** Everything a server needs to start. */
+export interface Config {
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  /** Address to listen on. */
+  host: string;
+  /** Directory for the database, certificates and kubeconfig (level storage). */
+  dataDir: string;
+  storage: StorageKind;
+  /** Where the kubeconfig is written; default `<dataDir>/kubeconfig`. */
+  kubeconfigPath?: string;
+  /** Serve HTTPS with a generated CA (default) or plain HTTP. */
+  tls: boolean;
+  /** The version `/version` reports. */
+  kubernetesVersion: string;
+  /** Events kept for watches to resume from. */
+  eventWindow: number;
+  /** fastify log level, or 'silent'. */
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+/** The defaults of `kubemu serve`. */
+export const DEFAULT_CONFIG: Config = {
+  port: 6443,
+  host: '127.0.0.1',
+  dataDir: './.kubemu',
+  storage: 'level',
+  tls: true,
+  kubernetesVersion: 'v1.31.0',
+  eventWindow: 10000,
+  logLevel: 'silent',
+};
+
+/** The config with defaults for every field not given. */
+export function withDefaults(partial: Partial<Config>): Config {
+  const config = { ...DEFAULT_CONFIG };
+  for (const [key, value] of Object.entries(partial)) if (value !== undefined) (config as Record<string, unknown>)[key] = value;
+  return config;
+}

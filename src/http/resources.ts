@@ -1,0 +1,190 @@
+/**
+ * Resource routes: every `/api/...` and `/apis/...` request that names a resource, collection
+ * or subresource is mapped to a verb and handed to the resource's GenericStore. Bodies arrive
+ * as raw bytes and are decoded here (JSON, YAML, patches), so every failure is a Status.
+ * Owns: HTTP ⇄ registry for resources. Must not: hold resource-specific rules.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest, methodNotSupported, pathNotFound, unsupportedMediaType } from '../api/errors.js';
+import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
+import type { KubeObject, StoredObject } from '../api/types.js';
+import { decodeObject, mediaTypeOf, parseBody } from '../codec/decode.js';
+import { jsonPatch } from '../patch/json-patch.js';
+import { mergePatch } from '../patch/merge-patch.js';
+import type { GenericStore } from '../registry/generic-store.js';
+import type { Registry } from '../registry/registry.js';
+import { fromScale, toScale } from '../registry/scale.js';
+import { deleteOptions, writeQuery, type Query } from './options.js';
+import type { ResourcePath } from './request-info.js';
+import { listBytes, sendObject, sendStatus } from './respond.js';
+import { listFilter } from './list-filter.js';
+
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+const SUPPORTED_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json'];
+
+/** One resource request, resolved to its store. */
+interface Target {
+  store: GenericStore;
+  info: ResourceInfo;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+/** Handles a resource request; answers 404 for names that are not served. */
+export async function handleResource(
+  registry: Registry,
+  path: ResourcePath,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const target = resolve(registry, path);
+  const query = request.query as Query;
+  const method = request.method;
+  const { info, store, namespace, name, subresource } = target;
+
+  if (subresource) return handleSubresource(target, request, reply, query);
+  if (!name) {
+    if (method === 'GET') {
+      if (query.watch === 'true' || query.watch === '1') throw methodNotSupported({ group: info.group, name: info.plural }, 'watch');
+      return list(target, request, reply, query);
+    }
+    if (method === 'POST') {
+      if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'create');
+      const opts = writeQuery(query, 'CreateOptions');
+      const body = decodeObject(bodyOf(request), request.headers['content-type'], expectedKind(registry, info));
+      const result = await store.create(namespace, body, opts);
+      return sendObject(request, reply, 201, result.object, result.bytes);
+    }
+    if (method === 'DELETE') {
+      if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'deletecollection');
+      const opts = deleteOptions(query, parseOptionalJson(request));
+      const filter = listFilter(info, query);
+      const deleted = await store.deleteCollection(namespace, filter, opts);
+      const items = deleted.map((o) => Buffer.from(JSON.stringify(o)));
+      return sendObject(request, reply, 200, undefined, listBytes(info.listKind, apiVersionOf(info), {}, items));
+    }
+    throw methodNotSupported({ group: info.group, name: info.plural }, verbName(method));
+  }
+
+  switch (method) {
+    case 'GET':
+      return sendObject(request, reply, 200, undefined, await store.getBytes(namespace, name));
+    case 'PUT': {
+      const opts = writeQuery(query, 'UpdateOptions');
+      const body = decodeObject(bodyOf(request), request.headers['content-type'], expectedKind(registry, info));
+      const result = await store.update(namespace, name, () => body, { ...opts, createBody: body });
+      return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
+    }
+    case 'PATCH': {
+      const opts = writeQuery(query, 'PatchOptions');
+      const patch = readPatch(request);
+      const result = await store.update(namespace, name, (current) => patch(current) as KubeObject, opts);
+      return sendObject(request, reply, 200, result.object, result.bytes);
+    }
+    case 'DELETE': {
+      const opts = deleteOptions(query, parseOptionalJson(request));
+      const result = await store.delete(namespace, name, opts);
+      if (result.kind === 'Status') return sendStatus(reply, result as never);
+      return sendObject(request, reply, 200, result);
+    }
+    default:
+      throw methodNotSupported({ group: info.group, name: info.plural }, verbName(method));
+  }
+}
+
+/** status and scale: GET, PUT and PATCH of a view of the object. */
+async function handleSubresource(target: Target, request: FastifyRequest, reply: FastifyReply, query: Query): Promise<FastifyReply> {
+  const { store, namespace, name, subresource, info } = target;
+  const isScale = subresource === 'scale';
+  const view = (obj: StoredObject): KubeObject => (isScale ? toScale(obj) : obj);
+  switch (request.method) {
+    case 'GET':
+      return sendObject(request, reply, 200, view(await store.get(namespace, name!)));
+    case 'PUT':
+    case 'PATCH': {
+      const opts = writeQuery(query, request.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions');
+      let compute: (current: StoredObject) => KubeObject;
+      if (request.method === 'PUT') {
+        const kind = isScale ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: info.group, version: info.version, kind: info.kind };
+        const body = decodeObject(bodyOf(request), request.headers['content-type'], kind);
+        compute = (current) => (isScale ? fromScale(current, body) : body);
+      } else {
+        const patch = readPatch(request);
+        compute = (current) => {
+          const patched = patch(view(current)) as KubeObject;
+          return isScale ? fromScale(current, patched) : patched;
+        };
+      }
+      const result = await store.update(namespace, name!, compute, { ...opts, subresource: isScale ? undefined : 'status' });
+      const stored = result.object as StoredObject;
+      return sendObject(request, reply, 200, view(stored), isScale ? undefined : result.bytes);
+    }
+    default:
+      throw methodNotSupported({ group: info.group, name: `${info.plural}/${subresource}` }, verbName(request.method));
+  }
+}
+
+async function list(target: Target, request: FastifyRequest, reply: FastifyReply, query: Query): Promise<FastifyReply> {
+  const { store, info, namespace } = target;
+  const filter = listFilter(info, query);
+  const { items, revision } = await store.list(namespace);
+  const selected = filter.everything ? items : items.filter((bytes) => filter(JSON.parse(Buffer.from(bytes).toString('utf8'))));
+  const body = listBytes(info.listKind, apiVersionOf(info), { resourceVersion: String(revision) }, selected);
+  return sendObject(request, reply, 200, undefined, body);
+}
+
+/** Finds the store for a path; 404 with upstream wording when nothing is served there. */
+function resolve(registry: Registry, path: ResourcePath): Target {
+  const store = registry.store(path.group, path.version, path.resource);
+  if (!store) throw pathNotFound();
+  const info = store.info;
+  if (!info.namespaced && path.namespace !== undefined && !(path.resource === 'namespaces' && path.namespace === path.name))
+    throw pathNotFound();
+  if (path.subresource && !info.subresources.some((s) => s.name === path.subresource)) throw pathNotFound();
+  if (path.subresource && !path.name) throw pathNotFound();
+  const target: Target = { store, info };
+  if (info.namespaced && path.namespace !== undefined) target.namespace = path.namespace;
+  if (path.name !== undefined) target.name = path.name;
+  if (path.subresource !== undefined) target.subresource = path.subresource;
+  return target;
+}
+
+function expectedKind(registry: Registry, info: ResourceInfo) {
+  return {
+    group: info.group,
+    version: info.version,
+    kind: info.kind,
+    isKnownKind: (apiVersion: string, kind: string) => registry.resources.some((r) => apiVersionOf(r) === apiVersion && r.kind === kind),
+  };
+}
+
+/** The raw request body (empty when none was sent). */
+function bodyOf(request: FastifyRequest): Buffer {
+  return Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+}
+
+function parseOptionalJson(request: FastifyRequest): unknown {
+  const body = bodyOf(request);
+  if (body.length === 0) return undefined;
+  return parseBody(body, mediaTypeOf(request.headers['content-type']) || 'application/json', 'DeleteOptions');
+}
+
+/** Decodes a PATCH body into a function from the current object to the patched one. */
+function readPatch(request: FastifyRequest): (current: unknown) => unknown {
+  const type = mediaTypeOf(request.headers['content-type']);
+  if (!PATCH_TYPES.includes(type) || !SUPPORTED_PATCH_TYPES.includes(type)) throw unsupportedMediaType(type, SUPPORTED_PATCH_TYPES);
+  let patch: unknown;
+  try {
+    patch = JSON.parse(bodyOf(request).toString('utf8'));
+  } catch {
+    throw badRequest('invalid JSON patch');
+  }
+  if (type === 'application/json-patch+json') return (current) => jsonPatch(current, patch);
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest('Invalid JSON Patch');
+  return (current) => mergePatch(current, patch);
+}
+
+function verbName(method: string): string {
+  return { GET: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' }[method] ?? method.toLowerCase();
+}

@@ -1,0 +1,162 @@
+/**
+ * Strategies of core/v1 kinds that differ from the default: namespaces, services, pods,
+ * endpoints, events, secrets, configmaps, replication controllers.
+ * Owns: those kinds' create/update hooks. Must not: do I/O.
+ */
+import { randomInt } from 'node:crypto';
+import { field, type FieldError } from '../../api/field-errors.js';
+import { nameRules } from '../../api/names.js';
+import type { KubeObject } from '../../api/types.js';
+import { deepEqual } from '../codec.js';
+import { strategy, type Strategy } from '../strategy.js';
+import { defaultPodSpec, defaultTemplate, isObject, specOf } from './pod-defaults.js';
+
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+const namespaces = strategy({
+  nameRule: nameRules.dnsLabel,
+  prepareForCreate(obj) {
+    const spec = specOf(obj);
+    if (!Array.isArray(spec.finalizers)) spec.finalizers = ['kubernetes'];
+    obj.status = { phase: 'Active' };
+    labelWithName(obj);
+  },
+  prepareForUpdate(obj, old) {
+    specOf(obj).finalizers = specOf(old).finalizers;
+    labelWithName(obj);
+  },
+});
+
+function labelWithName(obj: KubeObject): void {
+  const meta = obj.metadata!;
+  meta.labels = { ...meta.labels, [NAMESPACE_NAME_LABEL]: meta.name! };
+}
+
+/** A random address of the default service range 10.96.0.0/12 (10.96.0.1 is the kubernetes Service). */
+function allocateClusterIP(): string {
+  const offset = randomInt(2, 1 << 20);
+  return `10.${96 + (offset >> 16)}.${(offset >> 8) & 0xff}.${offset & 0xff}`;
+}
+
+function defaultService(obj: KubeObject, old?: KubeObject): void {
+  const spec = specOf(obj);
+  const oldSpec = old ? specOf(old) : undefined;
+  spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
+  if (spec.type !== 'ExternalName') {
+    spec.clusterIP ??= oldSpec?.clusterIP ?? allocateClusterIP();
+    spec.clusterIPs ??= oldSpec?.clusterIPs ?? (spec.clusterIP === 'None' ? ['None'] : [spec.clusterIP]);
+    spec.ipFamilies ??= oldSpec?.ipFamilies ?? ['IPv4'];
+    spec.ipFamilyPolicy ??= oldSpec?.ipFamilyPolicy ?? 'SingleStack';
+    spec.internalTrafficPolicy ??= 'Cluster';
+  }
+  if (Array.isArray(spec.ports))
+    for (const port of spec.ports) {
+      if (!isObject(port)) continue;
+      port.protocol ??= 'TCP';
+      port.targetPort ??= port.port;
+    }
+}
+
+const services = strategy({
+  nameRule: nameRules.dns1035Label,
+  prepareForCreate(obj) {
+    defaultService(obj);
+    obj.status = { loadBalancer: {} };
+  },
+  prepareForUpdate(obj, old) {
+    defaultService(obj, old);
+  },
+  validateUpdate(obj, old) {
+    const errs: FieldError[] = [];
+    const spec = specOf(obj);
+    const oldSpec = specOf(old);
+    if (oldSpec.clusterIP && spec.clusterIP !== oldSpec.clusterIP)
+      errs.push(field.invalid('spec.clusterIP', spec.clusterIP ?? '', 'field is immutable'));
+    return errs;
+  },
+});
+
+function qosClass(spec: Record<string, unknown>): string {
+  const containers = Array.isArray(spec.containers) ? spec.containers : [];
+  let any = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const res = isObject(c) && isObject(c.resources) ? c.resources : {};
+    const requests = isObject(res.requests) ? res.requests : {};
+    const limits = isObject(res.limits) ? res.limits : {};
+    if (Object.keys(requests).length || Object.keys(limits).length) any = true;
+    if (!limits.cpu || !limits.memory || (requests.cpu && requests.cpu !== limits.cpu) || (requests.memory && requests.memory !== limits.memory))
+      guaranteed = false;
+  }
+  return guaranteed ? 'Guaranteed' : any ? 'Burstable' : 'BestEffort';
+}
+
+const pods = strategy({
+  returnDeletedObject: true,
+  prepareForCreate(obj) {
+    const spec = specOf(obj);
+    defaultPodSpec(spec);
+    obj.status = { phase: 'Pending', qosClass: qosClass(spec) };
+  },
+  prepareForUpdate(obj) {
+    defaultPodSpec(specOf(obj));
+  },
+});
+
+/** ConfigMaps and Secrets marked `immutable` keep their data. */
+function validateImmutableData(obj: KubeObject, old: KubeObject): FieldError[] {
+  if (old.immutable !== true) return [];
+  const errs: FieldError[] = [];
+  if (obj.immutable !== true) errs.push(field.forbidden('immutable', 'field is immutable when `immutable` is set'));
+  for (const key of ['data', 'binaryData', 'stringData'] as const)
+    if (!deepEqual(obj[key], old[key])) errs.push(field.forbidden(key, 'field is immutable when `immutable` is set'));
+  return errs;
+}
+
+const configmaps = strategy({ validateUpdate: validateImmutableData });
+
+/** Secrets: `type` defaults to Opaque; `stringData` is merged into base64 `data` on write. */
+function foldStringData(obj: KubeObject): void {
+  obj.type ??= 'Opaque';
+  if (isObject(obj.stringData)) {
+    const data = isObject(obj.data) ? obj.data : {};
+    for (const [key, value] of Object.entries(obj.stringData)) data[key] = Buffer.from(String(value)).toString('base64');
+    obj.data = data;
+    delete obj.stringData;
+  }
+}
+
+const secrets = strategy({
+  prepareForCreate: foldStringData,
+  prepareForUpdate: foldStringData,
+  validateUpdate(obj, old) {
+    const errs = validateImmutableData(obj, old);
+    if (obj.type !== old.type) errs.push(field.invalid('type', obj.type, 'field is immutable'));
+    return errs;
+  },
+});
+
+const replicationcontrollers = strategy({
+  tracksGeneration: true,
+  prepareForCreate(obj) {
+    specOf(obj).replicas ??= 1;
+    defaultTemplate(obj.spec);
+  },
+  prepareForUpdate(obj) {
+    defaultTemplate(obj.spec);
+  },
+});
+
+/** Strategies of the core group by plural. */
+export const coreStrategies: Record<string, Strategy> = {
+  namespaces,
+  services,
+  pods,
+  configmaps,
+  secrets,
+  replicationcontrollers,
+  endpoints: strategy({ allowCreateOnUpdate: true }),
+  events: strategy({ allowCreateOnUpdate: true }),
+  nodes: strategy({}),
+};

@@ -1,0 +1,59 @@
+/**
+ * How the registry turns objects into stored bytes and back. Objects are stored as JSON with
+ * their resourceVersion already set, so a GET can answer with the stored bytes unchanged, and
+ * with `kind` and `apiVersion` first, as kube-apiserver writes them.
+ * Owns: object ⇄ bytes, timestamps, deep copy. Must not: know storage keys or HTTP.
+ */
+import type { KubeObject, StoredObject } from '../api/types.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Parses stored bytes into an object (a fresh copy the caller owns). */
+export function decodeStored(bytes: Uint8Array): StoredObject {
+  return JSON.parse(decoder.decode(bytes)) as StoredObject;
+}
+
+/** Serialises an object with `kind`, `apiVersion`, `metadata` first. */
+export function encodeObject(obj: KubeObject): Uint8Array {
+  return encoder.encode(JSON.stringify(ordered(obj)));
+}
+
+/** Returns an encoder that stamps `revision` into metadata.resourceVersion before encoding. */
+export function encodeAtRevision(obj: KubeObject): (revision: number) => Uint8Array {
+  return (revision) => {
+    obj.metadata = { ...obj.metadata, resourceVersion: String(revision) };
+    return encodeObject(obj);
+  };
+}
+
+/** The same object with kind, apiVersion and metadata as its first keys. */
+export function ordered(obj: KubeObject): KubeObject {
+  const { kind, apiVersion, metadata, ...rest } = obj;
+  return { kind, apiVersion, metadata, ...rest };
+}
+
+/** RFC 3339 at second precision, as Kubernetes writes metav1.Time. */
+export function nowTimestamp(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A deep copy of a JSON value. */
+export function clone<T>(value: T): T {
+  return structuredClone(value);
+}
+
+/** Structural equality of two JSON values, ignoring key order. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const other = b as unknown[];
+    return a.length === other.length && a.every((v, i) => deepEqual(v, other[i]));
+  }
+  const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  return ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

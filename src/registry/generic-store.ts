@@ -1,0 +1,388 @@
+/**
+ * GenericStore: the one engine behind every resource (kube-apiserver's
+ * `registry/generic/registry/store.go`). Each verb is implemented once, with a fixed flow:
+ *
+ *   create:  fill system metadata → generateName → strategy.prepareForCreate → validate
+ *            (metadata, then strategy) → admission → one storage write
+ *   update:  read → precondition (resourceVersion) → carry system metadata and status →
+ *            strategy.prepareForUpdate → generation → validate → admission → CAS write, retried
+ *            on a storage conflict when the caller gave no resourceVersion
+ *   delete:  read → preconditions → finalizers pending? mark deletionTimestamp : remove
+ *
+ * PATCH and the status/scale subresources are updates with a different "compute the new
+ * object" step. Stored bytes carry their resourceVersion, so reads return them as they are.
+ * Owns: verb semantics and storage-error translation. Must not: import fastify or know formats
+ * other than JSON objects.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  generateNameConflict,
+  invalid,
+  notFound,
+  StatusError,
+} from '../api/errors.js';
+import type { FieldError } from '../api/field-errors.js';
+import { apiVersionOf, groupKindOf, groupResourceOf, type ResourceInfo } from '../api/resource.js';
+import type { KubeObject, Status, StoredObject } from '../api/types.js';
+import { StorageError, type Entry, type Storage } from '../storage/types.js';
+import { clone, decodeStored, deepEqual, encodeAtRevision, nowTimestamp } from './codec.js';
+import { generateName } from './generate-name.js';
+import { listPrefix, objectKey } from './keys.js';
+import { validateObjectMetaCreate, validateObjectMetaUpdate } from './object-meta.js';
+import type { Strategy } from './strategy.js';
+
+/** What admission sees of a write. */
+export interface AdmissionRequest {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  info: ResourceInfo;
+  namespace?: string;
+  name: string;
+  object?: KubeObject;
+  oldObject?: KubeObject;
+  subresource?: string;
+}
+
+/** Admission hook: throws a StatusError to refuse. */
+export type Admit = (request: AdmissionRequest) => Promise<void>;
+
+/** Options shared by writes. */
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+/** DeleteOptions as kubemu reads them. */
+export interface DeleteOptions extends WriteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  gracePeriodSeconds?: number;
+}
+
+/** The result of a write: the object as stored, its bytes, and whether it was created. */
+export interface WriteResult {
+  object: KubeObject;
+  bytes?: Uint8Array;
+  created: boolean;
+}
+
+/** A list read: the items' stored bytes and the revision the list is consistent with. */
+export interface ListRead {
+  items: Uint8Array[];
+  revision: number;
+}
+
+/** Computes the desired object from the current one (PUT body, patched object, status view...). */
+export type ComputeUpdate = (current: StoredObject) => KubeObject | Promise<KubeObject>;
+
+/** Which part of the object a write may change. */
+export type Subresource = 'status' | undefined;
+
+const MAX_GENERATE_ATTEMPTS = 8;
+const MAX_CONFLICT_RETRIES = 16;
+
+/** The generic store of one resource. */
+export class GenericStore {
+  readonly info: ResourceInfo;
+  readonly strategy: Strategy;
+  readonly #storage: Storage;
+  readonly #admit: Admit;
+  readonly #hasStatus: boolean;
+
+  constructor(options: { info: ResourceInfo; strategy: Strategy; storage: Storage; admit?: Admit }) {
+    this.info = options.info;
+    this.strategy = options.strategy;
+    this.#storage = options.storage;
+    this.#admit = options.admit ?? (async () => {});
+    this.#hasStatus = options.info.subresources.some((s) => s.name === 'status');
+  }
+
+  /** Stored bytes of one object; NotFound if absent. */
+  async getBytes(namespace: string | undefined, name: string): Promise<Uint8Array> {
+    return (await this.#read(namespace, name)).value;
+  }
+
+  /** One object, parsed (a copy the caller owns). */
+  async get(namespace: string | undefined, name: string): Promise<StoredObject> {
+    return decodeStored(await this.getBytes(namespace, name));
+  }
+
+  /** Every object in a namespace (or all), as stored bytes in key order. */
+  async list(namespace?: string): Promise<ListRead> {
+    const { entries, revision } = await this.#storage.list(listPrefix(this.info, namespace));
+    return { items: entries.map((e) => e.value), revision };
+  }
+
+  /** Creates an object in `namespace` (ignored for cluster-scoped resources). */
+  async create(namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): Promise<WriteResult> {
+    const obj = this.#prepareCreate(namespace, body);
+    const meta = obj.metadata!;
+    const generated = !meta.name && !!meta.generateName;
+    for (let attempt = 1; ; attempt++) {
+      if (generated) meta.name = generateName(meta.generateName!);
+      this.#validateCreate(obj);
+      await this.#admit({ operation: 'CREATE', info: this.info, namespace: meta.namespace, name: meta.name!, object: obj });
+      if (options.dryRun) return { object: obj, created: true };
+      try {
+        const entry = await this.#storage.create(objectKey(this.info, meta.namespace, meta.name!), encodeAtRevision(obj));
+        return { object: obj, bytes: entry.value, created: true };
+      } catch (err) {
+        if (err instanceof StorageError && err.code === 'KeyExists') {
+          if (generated && attempt < MAX_GENERATE_ATTEMPTS) continue;
+          if (generated) throw generateNameConflict(groupResourceOf(this.info), meta.name!, 1);
+          throw alreadyExists(groupResourceOf(this.info), meta.name!);
+        }
+        throw this.#translate(err, meta.name!);
+      }
+    }
+  }
+
+  /**
+   * Replaces an object (PUT, PATCH, subresource writes): `compute` gives the desired object from
+   * the current one. A resourceVersion in the desired object is a precondition. When the object
+   * is missing and the strategy allows create-on-update, `createBody` is created instead.
+   */
+  async update(
+    namespace: string | undefined,
+    name: string,
+    compute: ComputeUpdate,
+    options: WriteOptions & { subresource?: Subresource; createBody?: KubeObject } = {},
+  ): Promise<WriteResult> {
+    const key = objectKey(this.info, namespace, name);
+    for (let attempt = 1; ; attempt++) {
+      const entry = await this.#storage.get(key);
+      if (!entry) {
+        if (options.createBody && this.strategy.allowCreateOnUpdate) {
+          return this.create(namespace, options.createBody, options);
+        }
+        throw notFound(groupResourceOf(this.info), name);
+      }
+      const current = decodeStored(entry.value);
+      const desired = clone(await compute(clone(current)));
+      const next = this.#prepareUpdate(desired, current, name, options.subresource);
+      if (sameContent(next, current)) return { object: current, bytes: entry.value, created: false };
+      this.#validateUpdate(next, current);
+      await this.#admit({
+        operation: 'UPDATE',
+        info: this.info,
+        namespace: current.metadata.namespace,
+        name,
+        object: next,
+        oldObject: current,
+        subresource: options.subresource,
+      });
+      if (options.dryRun) return { object: next, created: false };
+      try {
+        if (next.metadata?.deletionTimestamp && !next.metadata.finalizers?.length) {
+          // The last finalizer of an object being deleted is gone: the update completes the delete.
+          const gone = await this.#storage.delete(key, entry.modRevision, encodeAtRevision(next));
+          return { object: next, bytes: gone.value, created: false };
+        }
+        const written = await this.#storage.update(key, entry.modRevision, encodeAtRevision(next));
+        return { object: next, bytes: written.value, created: false };
+      } catch (err) {
+        if (err instanceof StorageError && err.code === 'Conflict' && attempt < MAX_CONFLICT_RETRIES) continue;
+        throw this.#translate(err, name);
+      }
+    }
+  }
+
+  /** Deletes an object, or marks it for deletion while finalizers remain. */
+  async delete(namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject | Status> {
+    const key = objectKey(this.info, namespace, name);
+    for (let attempt = 1; ; attempt++) {
+      const entry = await this.#read(namespace, name);
+      const current = decodeStored(entry.value);
+      checkPreconditions(this.info, current, options.preconditions);
+      await this.#admit({ operation: 'DELETE', info: this.info, namespace: current.metadata.namespace, name, oldObject: current });
+      try {
+        if (current.metadata.finalizers?.length) {
+          if (current.metadata.deletionTimestamp) return current;
+          const marked = clone(current);
+          marked.metadata.deletionTimestamp = nowTimestamp();
+          marked.metadata.deletionGracePeriodSeconds = 0;
+          if (this.strategy.tracksGeneration) marked.metadata.generation = (marked.metadata.generation ?? 0) + 1;
+          if (options.dryRun) return marked;
+          await this.#storage.update(key, entry.modRevision, encodeAtRevision(marked));
+          return marked;
+        }
+        if (!options.dryRun) await this.#storage.delete(key, entry.modRevision, encodeAtRevision(clone(current)));
+        return this.strategy.returnDeletedObject ? current : this.#successStatus(current);
+      } catch (err) {
+        if (err instanceof StorageError && err.code === 'Conflict' && attempt < MAX_CONFLICT_RETRIES) continue;
+        throw this.#translate(err, name);
+      }
+    }
+  }
+
+  /** Deletes every object of a namespace (or all) that `matches`; returns the deleted or marked objects. */
+  async deleteCollection(
+    namespace: string | undefined,
+    matches: (obj: StoredObject) => boolean,
+    options: DeleteOptions = {},
+  ): Promise<KubeObject[]> {
+    const { items } = await this.list(namespace);
+    const deleted: KubeObject[] = [];
+    for (const bytes of items) {
+      const obj = decodeStored(bytes);
+      if (!matches(obj)) continue;
+      try {
+        const result = await this.delete(obj.metadata.namespace, obj.metadata.name, options);
+        deleted.push(result.kind === 'Status' ? obj : (result as KubeObject));
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) continue;
+        throw err;
+      }
+    }
+    return deleted;
+  }
+
+  async #read(namespace: string | undefined, name: string): Promise<Entry> {
+    const entry = await this.#storage.get(objectKey(this.info, namespace, name));
+    if (!entry) throw notFound(groupResourceOf(this.info), name);
+    return entry;
+  }
+
+  /** Fills system metadata of a new object from the request. */
+  #prepareCreate(namespace: string | undefined, body: KubeObject): KubeObject {
+    const obj = clone(body);
+    const meta = (obj.metadata ??= {});
+    if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    obj.kind = this.info.kind;
+    obj.apiVersion = apiVersionOf(this.info);
+    if (this.info.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace)
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (namespace) meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowTimestamp();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.managedFields;
+    if (this.strategy.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    if (this.#hasStatus) delete obj.status;
+    this.strategy.prepareForCreate(obj);
+    return obj;
+  }
+
+  /** Carries over what a write may not change and lets the strategy adjust the rest. */
+  #prepareUpdate(desired: KubeObject, current: StoredObject, name: string, subresource: Subresource): KubeObject {
+    const meta = (desired.metadata ??= {});
+    if (meta.name !== undefined && meta.name !== name)
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    if (this.info.namespaced && meta.namespace && meta.namespace !== current.metadata.namespace)
+      throw badRequest(
+        `the namespace of the object (${meta.namespace}) does not match the namespace on the request (${current.metadata.namespace})`,
+      );
+    if (meta.resourceVersion && meta.resourceVersion !== current.metadata.resourceVersion)
+      throw conflict(groupResourceOf(this.info), name);
+
+    let next: KubeObject;
+    if (subresource === 'status') {
+      // The status endpoint changes status only (and lets metadata changes through as upstream does not).
+      next = clone(current) as KubeObject;
+      next.status = desired.status;
+    } else {
+      next = desired;
+      next.kind = this.info.kind;
+      next.apiVersion = apiVersionOf(this.info);
+      if (this.#hasStatus) {
+        if (current.status === undefined) delete next.status;
+        else next.status = current.status;
+      }
+    }
+    const nextMeta = (next.metadata ??= {});
+    nextMeta.name = name;
+    if (this.info.namespaced) nextMeta.namespace = current.metadata.namespace;
+    else delete nextMeta.namespace;
+    nextMeta.uid = current.metadata.uid;
+    nextMeta.creationTimestamp = current.metadata.creationTimestamp;
+    copyOrDelete(nextMeta, current.metadata, 'deletionTimestamp');
+    copyOrDelete(nextMeta, current.metadata, 'deletionGracePeriodSeconds');
+    copyOrDelete(nextMeta, current.metadata, 'managedFields');
+    nextMeta.resourceVersion = current.metadata.resourceVersion;
+    if (this.strategy.tracksGeneration) {
+      nextMeta.generation = current.metadata.generation ?? 1;
+      if (subresource !== 'status' && specChanged(next, current)) nextMeta.generation += 1;
+    } else {
+      delete nextMeta.generation;
+    }
+    if (subresource !== 'status') this.strategy.prepareForUpdate(next, current);
+    return next;
+  }
+
+  #validateCreate(obj: KubeObject): void {
+    const errs: FieldError[] = [
+      ...validateObjectMetaCreate(obj.metadata!, this.info.namespaced, this.strategy.nameRule),
+      ...this.strategy.validate(obj),
+    ];
+    if (errs.length) throw invalid(groupKindOf(this.info), obj.metadata?.name ?? obj.metadata?.generateName ?? '', errs);
+  }
+
+  #validateUpdate(obj: KubeObject, old: StoredObject): void {
+    const errs: FieldError[] = [
+      ...validateObjectMetaUpdate(obj.metadata!, old.metadata, this.info.namespaced),
+      ...this.strategy.validateUpdate(obj, old),
+    ];
+    if (errs.length) throw invalid(groupKindOf(this.info), old.metadata.name, errs);
+  }
+
+  #successStatus(obj: StoredObject): Status {
+    const details: Status['details'] = { name: obj.metadata.name };
+    if (this.info.group) details.group = this.info.group;
+    details.kind = this.info.plural;
+    details.uid = obj.metadata.uid;
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+  }
+
+  #translate(err: unknown, name: string): unknown {
+    if (!(err instanceof StorageError)) return err;
+    switch (err.code) {
+      case 'KeyNotFound':
+        return notFound(groupResourceOf(this.info), name);
+      case 'KeyExists':
+        return alreadyExists(groupResourceOf(this.info), name);
+      case 'Conflict':
+        return conflict(groupResourceOf(this.info), name);
+      default:
+        return err;
+    }
+  }
+}
+
+function copyOrDelete<T extends object>(target: T, source: T, key: keyof T): void {
+  if (source[key] === undefined) delete target[key];
+  else target[key] = source[key];
+}
+
+/** True when anything but metadata and status differs (the generation rule of workloads). */
+function specChanged(next: KubeObject, current: KubeObject): boolean {
+  const strip = ({ metadata: _m, status: _s, ...rest }: KubeObject) => rest;
+  return !deepEqual(strip(next), strip(current));
+}
+
+/** True when the update would change nothing, so no write (and no new revision) is needed. */
+function sameContent(next: KubeObject, current: StoredObject): boolean {
+  return deepEqual(next, current);
+}
+
+function checkPreconditions(info: ResourceInfo, obj: StoredObject, pre: DeleteOptions['preconditions']): void {
+  if (!pre) return;
+  if (pre.uid && pre.uid !== obj.metadata.uid)
+    throw conflict(
+      groupResourceOf(info),
+      obj.metadata.name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${obj.metadata.uid}`,
+    );
+  if (pre.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion)
+    throw conflict(
+      groupResourceOf(info),
+      obj.metadata.name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+    );
+}

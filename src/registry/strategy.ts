@@ -1,0 +1,46 @@
+/**
+ * The per-resource hooks of the generic store (kube-apiserver's RESTCreateStrategy and friends).
+ * A resource is data (ResourceInfo) plus, optionally, one of these; anything left out takes the
+ * default below. Hooks mutate the object they are given (a fresh copy owned by the request).
+ * Owns: the Strategy shape and its defaults. Must not: do I/O or know HTTP.
+ */
+import type { FieldError } from '../api/field-errors.js';
+import { nameRules, type NameRule } from '../api/names.js';
+import type { KubeObject } from '../api/types.js';
+
+/** Hooks that differ between resources. */
+export interface Strategy {
+  /** Rule for metadata.name and generateName (default: DNS-1123 subdomain). */
+  nameRule: NameRule;
+  /** metadata.generation is kept and bumped on spec changes (workloads, CRDs). */
+  tracksGeneration: boolean;
+  /** PUT of a missing object creates it (Endpoints, Leases, ...). */
+  allowCreateOnUpdate: boolean;
+  /** DELETE answers with the deleted object instead of a Success Status. */
+  returnDeletedObject: boolean;
+  /** Called on create after metadata is filled in: reset status, apply defaults. */
+  prepareForCreate(obj: KubeObject): void;
+  /** Called on update of the main resource (status already carried over when there is a status subresource). */
+  prepareForUpdate(obj: KubeObject, old: KubeObject): void;
+  /** Kind-specific rules on create; return field errors. */
+  validate(obj: KubeObject): FieldError[];
+  /** Kind-specific rules on update. */
+  validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+}
+
+/** The defaults every resource starts from. */
+export const defaultStrategy: Strategy = {
+  nameRule: nameRules.dnsSubdomain,
+  tracksGeneration: false,
+  allowCreateOnUpdate: false,
+  returnDeletedObject: false,
+  prepareForCreate() {},
+  prepareForUpdate() {},
+  validate: () => [],
+  validateUpdate: () => [],
+};
+
+/** A strategy with some hooks overridden. */
+export function strategy(overrides: Partial<Strategy>): Strategy {
+  return { ...defaultStrategy, ...overrides };
+}

@@ -1,0 +1,109 @@
+/**
+ * buildServer(config): composes storage, TLS material, authentication, the registry and the
+ * HTTP routes into a fastify app ready to listen. It never listens itself, so tests use
+ * `app.inject` and the CLI and library decide where to listen.
+ * Owns: wiring. Must not: hold logic of its own.
+ */
+import { join, resolve } from 'node:path';
+import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { pathNotFound } from './api/errors.js';
+import { loadOrCreateAdminToken, adminUser } from './auth/admin.js';
+import { authenticationPlugin, clientCertAuthenticator, tokenAuthenticator } from './auth/authenticate.js';
+import { loadOrCreateTls, type TlsMaterial } from './auth/certs.js';
+import { renderKubeconfig } from './auth/kubeconfig.js';
+import type { Config } from './cli/config.js';
+import { Discovery } from './http/discovery.js';
+import { installErrorHandlers, MAX_BODY_BYTES } from './http/errors.js';
+import { healthRoutes } from './http/health.js';
+import { openapiV3Plugin } from './http/openapi-v3.js';
+import { parseApiPath } from './http/request-info.js';
+import { handleResource } from './http/resources.js';
+import { versionRoutes } from './http/version.js';
+import { builtinResources } from './openapi/schemas.js';
+import { bootstrap } from './registry/bootstrap.js';
+import { Registry } from './registry/registry.js';
+import { createStorage } from './storage/index.js';
+import type { Storage } from './storage/types.js';
+
+/** A composed, not yet listening, kubemu server. */
+export interface Server {
+  app: FastifyInstance;
+  registry: Registry;
+  storage: Storage;
+  /** TLS material when serving HTTPS. */
+  tls?: TlsMaterial;
+  /** The admin's bearer token (also valid over HTTPS). */
+  adminToken: string;
+  /** A kubeconfig for the admin, pointing at `url`. */
+  kubeconfig(url: string): string;
+  /** Stops serving and closes storage. */
+  close(): Promise<void>;
+}
+
+/** Builds the app for `config`; opens storage, loads or creates TLS material, bootstraps state. */
+export async function buildServer(config: Config): Promise<Server> {
+  const persistent = config.storage === 'level';
+  const dataDir = resolve(config.dataDir);
+  const storage = createStorage({ kind: config.storage, dataDir, eventWindow: config.eventWindow });
+  await storage.open();
+  try {
+    const secretsDir = persistent ? join(dataDir, 'pki') : undefined;
+    const [tls, adminToken] = await Promise.all([
+      config.tls ? loadOrCreateTls({ dir: persistent ? dataDir : undefined, hosts: [config.host] }) : undefined,
+      loadOrCreateAdminToken({ dir: secretsDir }),
+    ]);
+
+    const app = fastify({
+      logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      bodyLimit: MAX_BODY_BYTES,
+      ...(tls ? { https: { key: tls.serverKey, cert: tls.serverCert, ca: tls.caCert, requestCert: true, rejectUnauthorized: false } } : {}),
+    } as Parameters<typeof fastify>[0]) as unknown as FastifyInstance;
+
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+    installErrorHandlers(app);
+
+    const authenticators = [tokenAuthenticator(new Map([[adminToken, adminUser()]]))];
+    if (tls) authenticators.unshift(clientCertAuthenticator());
+    await app.register(authenticationPlugin, { authenticators });
+
+    const registry = new Registry(storage, builtinResources());
+    const discovery = new Discovery(() => registry.resources);
+    versionRoutes(app, config.kubernetesVersion);
+    healthRoutes(app, {
+      livez: [],
+      readyz: [{ name: 'storage', check: () => storage.get('/registry/core/namespaces/default').then(() => undefined) }],
+    });
+    await app.register(openapiV3Plugin);
+    const api = async (request: FastifyRequest, reply: FastifyReply) => {
+      const path = parseApiPath(request.url.split('?')[0]!);
+      if (!path) throw pathNotFound();
+      if (path.type === 'discovery') return discovery.handle(path, request, reply);
+      return handleResource(registry, path, request, reply);
+    };
+    for (const route of ['/api', '/api/*', '/apis', '/apis/*']) app.all(route, api);
+
+    await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
+
+    return {
+      app,
+      registry,
+      storage,
+      tls,
+      adminToken,
+      kubeconfig: (url) =>
+        renderKubeconfig(
+          tls
+            ? { server: url, caCert: tls.caCert, clientCert: tls.adminCert, clientKey: tls.adminKey }
+            : { server: url, token: adminToken },
+        ),
+      close: async () => {
+        await app.close();
+        await storage.close();
+      },
+    };
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Fields that Kubernetes releases after the source document (about v1.27) added and that users
+ * of kubectl 1.28-1.33 commonly write in manifests. Without them a strict field validation
+ * would reject, and `kubectl explain` would not show, e.g. sidecar init containers
+ * (`restartPolicy: Always`). Field names and types are facts of the Kubernetes API; the
+ * descriptions are ours. The overlay only adds what the source lacks, so a newer source wins.
+ * Owns: that list and its application. Must not: change fields the source already has.
+ */
+import { isObject, type JsonObject } from '../../src/openapi/json.js';
+
+const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+const core = (kind: string): string => `io.k8s.api.core.v1.${kind}`;
+const batch = (kind: string): string => `io.k8s.api.batch.v1.${kind}`;
+
+/** Schemas that new fields refer to. */
+const NEW_SCHEMAS: Readonly<Record<string, JsonObject>> = {
+  [core('SleepAction')]: {
+    description: 'SleepAction pauses a lifecycle hook for a number of seconds.',
+    properties: { seconds: { description: 'Seconds to sleep.', format: 'int64', type: 'integer' } },
+    required: ['seconds'],
+    type: 'object',
+  },
+  [core('AppArmorProfile')]: {
+    description: 'AppArmorProfile selects the AppArmor profile of a pod or container.',
+    properties: {
+      localhostProfile: { description: 'Name of a profile loaded on the node; set exactly when type is Localhost.', type: 'string' },
+      type: { description: 'Localhost, RuntimeDefault or Unconfined.', type: 'string' },
+    },
+    required: ['type'],
+    type: 'object',
+    'x-kubernetes-unions': [{ discriminator: 'type', 'fields-to-discriminateBy': { localhostProfile: 'LocalhostProfile' } }],
+  },
+  [batch('SuccessPolicyRule')]: {
+    description: 'SuccessPolicyRule is one way for an Indexed Job to succeed early.',
+    properties: {
+      succeededCount: { description: 'Minimum number of succeeded indexes (within succeededIndexes when set).', format: 'int32', type: 'integer' },
+      succeededIndexes: { description: 'Indexes that must succeed, as intervals such as "1,3-5,7".', type: 'string' },
+    },
+    type: 'object',
+  },
+  [batch('SuccessPolicy')]: {
+    description: 'SuccessPolicy declares when an Indexed Job counts as succeeded before all indexes complete.',
+    properties: {
+      rules: { description: 'Alternative rules; the first that is met makes the Job succeed.', items: ref(batch('SuccessPolicyRule')), type: 'array', 'x-kubernetes-list-type': 'atomic' },
+    },
+    required: ['rules'],
+    type: 'object',
+  },
+};
+
+const text = (description: string): JsonObject => ({ description, type: 'string' });
+const int32 = (description: string): JsonObject => ({ description, format: 'int32', type: 'integer' });
+const restartPolicy = text('Restart policy of this container. Only `Always` is allowed, and only for init containers, which then run as sidecars for the life of the pod (Kubernetes 1.28+).');
+
+/** [schema, field, field schema] triples, added when the field is absent. */
+const NEW_FIELDS: ReadonlyArray<readonly [string, string, JsonObject]> = [
+  [core('Container'), 'restartPolicy', restartPolicy],
+  [core('EphemeralContainer'), 'restartPolicy', restartPolicy],
+  [core('LifecycleHandler'), 'sleep', ref(core('SleepAction'))],
+  [core('Lifecycle'), 'stopSignal', text('Signal sent to stop the container, e.g. SIGUSR1 (Kubernetes 1.33+).')],
+  [core('SecurityContext'), 'appArmorProfile', ref(core('AppArmorProfile'))],
+  [core('PodSecurityContext'), 'appArmorProfile', ref(core('AppArmorProfile'))],
+  [core('PodSecurityContext'), 'supplementalGroupsPolicy', text('How supplemental groups of the first container process are computed: Merge or Strict.')],
+  [core('PodSecurityContext'), 'seLinuxChangePolicy', text('How the SELinux label is applied to volumes: Recursive or MountOption.')],
+  [core('PodSpec'), 'resources', ref(core('ResourceRequirements'))],
+  [core('ServiceSpec'), 'trafficDistribution', text('Preference for routing traffic to endpoints, e.g. PreferClose (Kubernetes 1.30+).')],
+  [core('PersistentVolumeClaimSpec'), 'volumeAttributesClassName', text('Name of the VolumeAttributesClass used by this claim.')],
+  [batch('JobSpec'), 'backoffLimitPerIndex', int32('Retries allowed per index of an Indexed Job before that index fails.')],
+  [batch('JobSpec'), 'maxFailedIndexes', int32('Failed indexes allowed before an Indexed Job fails; needs backoffLimitPerIndex.')],
+  [batch('JobSpec'), 'podReplacementPolicy', text('When replacement pods are created: TerminatingOrFailed or Failed.')],
+  [batch('JobSpec'), 'managedBy', text('Controller that reconciles this Job; empty or kubernetes.io/job-controller for the built-in one.')],
+  [batch('JobSpec'), 'successPolicy', ref(batch('SuccessPolicy'))],
+];
+
+/** Adds the overlay to `schemas` in place; returns the `Schema.field` names it added. */
+export function applyOverlay(schemas: JsonObject): string[] {
+  for (const [name, schema] of Object.entries(NEW_SCHEMAS)) {
+    if (schemas[name] === undefined) schemas[name] = structuredClone(schema);
+  }
+  const added: string[] = [];
+  for (const [name, field, fieldSchema] of NEW_FIELDS) {
+    const schema = schemas[name];
+    if (!isObject(schema)) throw new TypeError(`overlay: no schema ${name}`);
+    const properties = isObject(schema['properties']) ? schema['properties'] : (schema['properties'] = {});
+    if (properties[field] !== undefined) continue;
+    properties[field] = structuredClone(fieldSchema);
+    added.push(`${name}.${field}`);
+  }
+  return added;
+}

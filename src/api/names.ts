@@ -24,7 +24,7 @@ export function maxLenError(length: number): string {
 /** A regex failure worded as upstream's RegexError. */
 export function regexError(message: string, pattern: string, ...examples: string[]): string {
   if (!examples.length) return `${message} (regex used for validation is '${pattern}')`;
-  return `${message} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${pattern}')`;
+  return `${message} (e.g. ${examples.map((e, i) => `${i ? ' or ' : ''}'${e}', `).join('')}regex used for validation is '${pattern}')`;
 }
 
 /** RFC 1123 label (namespaces): at most 63 characters. */

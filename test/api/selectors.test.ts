@@ -176,7 +176,6 @@ t.test('parseLabelSelector errors carry kube-apiserver wording', async (t) => {
 
 t.test(
   'label key errors quote the qualified-name regex as upstream',
-  { todo: "names.ts regexError joins examples with ', or ' where upstream RegexError writes ',  or ' (two spaces)" },
   async (t) => {
     // util/validation RegexError: each example is "'x', " and examples after the first are preceded by " or ".
     t.equal(

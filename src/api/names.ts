@@ -27,54 +27,63 @@ export function regexError(message: string, pattern: string, ...examples: string
   return `${message} (e.g. ${examples.map((e, i) => `${i ? ' or ' : ''}'${e}', `).join('')}regex used for validation is '${pattern}')`;
 }
 
+/** A length limit and a pattern, with the message upstream gives when the pattern fails. */
+interface Format {
+  max: number;
+  re: RegExp;
+  message: string;
+  pattern: string;
+  examples: string[];
+}
+
+const DNS1123_LABEL_FORMAT: Format = {
+  max: 63,
+  re: dns1123LabelRe,
+  message:
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+  pattern: DNS1123_LABEL,
+  examples: ['my-name', '123-abc'],
+};
+
+const DNS1123_SUBDOMAIN_FORMAT: Format = {
+  max: 253,
+  re: dns1123SubdomainRe,
+  message:
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+  pattern: DNS1123_SUBDOMAIN,
+  examples: ['example.com'],
+};
+
+const DNS1035_LABEL_FORMAT: Format = {
+  max: 63,
+  re: dns1035LabelRe,
+  message:
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+  pattern: DNS1035_LABEL,
+  examples: ['my-name', 'abc-123'],
+};
+
+/** Problems of `value` against a format; `patternError` replaces the regex message when given. */
+function checkFormat(value: string, format: Format, patternError?: string): string[] {
+  const errs: string[] = [];
+  if (value.length > format.max) errs.push(maxLenError(format.max));
+  if (!format.re.test(value)) errs.push(patternError ?? regexError(format.message, format.pattern, ...format.examples));
+  return errs;
+}
+
 /** RFC 1123 label (namespaces): at most 63 characters. */
 export function isDNS1123Label(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!dns1123LabelRe.test(value)) {
-    if (dns1123SubdomainRe.test(value)) errs.push('must not contain dots');
-    else
-      errs.push(
-        regexError(
-          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-          DNS1123_LABEL,
-          'my-name',
-          '123-abc',
-        ),
-      );
-  }
-  return errs;
+  return checkFormat(value, DNS1123_LABEL_FORMAT, dns1123SubdomainRe.test(value) ? 'must not contain dots' : undefined);
 }
 
 /** RFC 1123 subdomain (most object names): at most 253 characters. */
 export function isDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
-  if (!dns1123SubdomainRe.test(value))
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-        DNS1123_SUBDOMAIN,
-        'example.com',
-      ),
-    );
-  return errs;
+  return checkFormat(value, DNS1123_SUBDOMAIN_FORMAT);
 }
 
 /** RFC 1035 label (services): starts with a letter, at most 63 characters. */
 export function isDNS1035Label(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!dns1035LabelRe.test(value))
-    errs.push(
-      regexError(
-        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
-        DNS1035_LABEL,
-        'my-name',
-        'abc-123',
-      ),
-    );
-  return errs;
+  return checkFormat(value, DNS1035_LABEL_FORMAT);
 }
 
 const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";

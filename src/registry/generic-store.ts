@@ -284,7 +284,7 @@ export class GenericStore {
 
     let next: KubeObject;
     if (subresource === 'status') {
-      // The status endpoint changes status only (and lets metadata changes through as upstream does not).
+      // The status endpoint changes only status; everything else is kept from the stored object.
       next = clone(current) as KubeObject;
       next.status = desired.status;
     } else {

@@ -1,0 +1,63 @@
+/**
+ * `npm run bench`: runs the start-up, API and storage benchmarks in that order (start-up first,
+ * so the import of kubemu is cold) and prints ONE JSON document to stdout:
+ * `{ machine, startup, api, storage }`. Progress goes to stderr. The storage benchmark is
+ * optional: when `storage.ts` is missing or fails to load, `storage` holds a note instead.
+ * Owns: sequencing and the output document. Must not: measure anything itself or assert.
+ */
+
+import { cpus, totalmem } from 'node:os';
+import { benchApi, type ApiBenchResult } from './api.js';
+import { benchStartup, type StartupResult } from './startup.js';
+
+type Bench = () => Promise<Record<string, unknown>>;
+type Failed = { error: string };
+
+/** The storage benchmark if its module exists and exports `benchStorage`. */
+async function loadStorageBench(): Promise<Bench | string> {
+  try {
+    const module = (await import('./storage.js')) as { benchStorage?: Bench };
+    return typeof module.benchStorage === 'function' ? module.benchStorage : 'test/bench/storage.ts does not export benchStorage; skipped';
+  } catch (err) {
+    return `test/bench/storage.ts not loadable (${(err as Error).message.split('\n')[0]}); skipped`;
+  }
+}
+
+async function timed<T>(name: string, bench: () => Promise<T>): Promise<T | Failed> {
+  process.stderr.write(`bench ${name}…\n`);
+  const t0 = performance.now();
+  try {
+    return await bench();
+  } catch (err) {
+    return { error: (err as Error).stack ?? String(err) };
+  } finally {
+    process.stderr.write(`bench ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+}
+
+/**
+ * The project's goals next to the figures (reported, never asserted): durable creates at least
+ * half the floor's throughput; startKubemu answering within 50 ms on memory storage.
+ */
+function goals(startup: StartupResult | Failed, api: ApiBenchResult | Failed): Record<string, unknown> {
+  const create = 'summary' in api ? api.summary.create : undefined;
+  const memory = 'memoryPlain' in startup ? startup.memoryPlain : undefined;
+  return {
+    durableCreatesVsFloor: {
+      goal: '>= 0.5',
+      levelVsFloorLevel: { rps: create?.rpsRatio.levelVsFloorLevel ?? null, cpu: create?.cpuRatio.levelVsFloorLevel ?? null },
+      levelVsFloorMemory: { rps: create?.rpsRatio.levelVsFloorMemory ?? null, cpu: create?.cpuRatio.levelVsFloorMemory ?? null },
+    },
+    startMemoryMs: { goal: '< 50', median: memory?.medianMs ?? null, firstInProcess: memory?.firstMs ?? null },
+  };
+}
+
+const t0 = performance.now();
+const cpuList = cpus();
+const machine = { cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? 'unknown', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+const startup = await timed('startup', () => benchStartup());
+const api = await timed('api', () => benchApi());
+const storageBench = await loadStorageBench();
+const storage = typeof storageBench === 'string' ? { skipped: storageBench } : await timed('storage', storageBench);
+process.stderr.write(`bench total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+console.log(JSON.stringify({ machine, goals: goals(startup, api), startup, api, storage }, null, 2));

@@ -25,6 +25,9 @@ import { Registry } from './registry/registry.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/types.js';
 
+const noValidator = () => () => true;
+const noSerializer = () => (data: unknown) => JSON.stringify(data);
+
 /** A composed, not yet listening, kubemu server. */
 export interface Server {
   app: FastifyInstance;
@@ -55,6 +58,8 @@ export async function buildServer(config: Config): Promise<Server> {
 
     const app = fastify({
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+      // kubemu validates with its own schemas: skip loading fastify's ajv and serializer compilers.
+      schemaController: { compilersFactory: { buildValidator: () => noValidator, buildSerializer: () => noSerializer } },
       bodyLimit: MAX_BODY_BYTES,
       ...(tls ? { https: { key: tls.serverKey, cert: tls.serverCert, ca: tls.caCert, requestCert: true, rejectUnauthorized: false } } : {}),
     } as Parameters<typeof fastify>[0]) as unknown as FastifyInstance;
@@ -68,6 +73,7 @@ export async function buildServer(config: Config): Promise<Server> {
     await app.register(authenticationPlugin, { authenticators });
 
     const registry = new Registry(storage, builtinResources());
+    await registry.start();
     const discovery = new Discovery(() => registry.resources);
     versionRoutes(app, config.kubernetesVersion);
     healthRoutes(app, {
@@ -99,6 +105,7 @@ export async function buildServer(config: Config): Promise<Server> {
         ),
       close: async () => {
         await app.close();
+        registry.stop();
         await storage.close();
       },
     };

@@ -114,7 +114,7 @@ export class GenericStore {
     return { items: entries.map((e) => e.value), revision };
   }
 
-  /** Creates an object in `namespace` (ignored for cluster-scoped resources). */
+  /** Creates an object in `namespace` (ignored for cluster-scoped resources); takes ownership of `body`. */
   async create(namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): Promise<WriteResult> {
     const obj = this.#prepareCreate(namespace, body);
     const meta = obj.metadata!;
@@ -244,9 +244,8 @@ export class GenericStore {
     return entry;
   }
 
-  /** Fills system metadata of a new object from the request. */
-  #prepareCreate(namespace: string | undefined, body: KubeObject): KubeObject {
-    const obj = clone(body);
+  /** Fills system metadata of a new object from the request (in place: the body is the store's now). */
+  #prepareCreate(namespace: string | undefined, obj: KubeObject): KubeObject {
     const meta = (obj.metadata ??= {});
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     obj.kind = this.info.kind;

@@ -5,31 +5,42 @@
  * Owns: the resource → store map. Must not: import fastify.
  */
 import type { ResourceInfo } from '../api/resource.js';
-import type { KubeObject } from '../api/types.js';
 import type { Storage } from '../storage/types.js';
 import { admissionChain } from '../admission/chain.js';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { builtinStrategy } from './builtin/index.js';
 import { GenericStore } from './generic-store.js';
-import { decodeStored } from './codec.js';
-import { objectKey } from './keys.js';
+import { resourcePrefix } from './keys.js';
+import { NamespaceCache } from './namespace-cache.js';
 
 /** The stores of every served resource. */
 export class Registry {
   readonly storage: Storage;
   readonly #stores = new Map<string, GenericStore>();
   readonly #resources: ResourceInfo[] = [];
-  #namespaces?: GenericStore;
+  readonly #namespaces: NamespaceCache;
 
   constructor(storage: Storage, resources: readonly ResourceInfo[]) {
     this.storage = storage;
-    const admit = admissionChain(namespaceLifecycle((name) => this.#getNamespace(name)));
+    const namespaceInfo = resources.find((r) => !r.group && r.plural === 'namespaces');
+    if (!namespaceInfo) throw new TypeError('the resource table has no namespaces');
+    this.#namespaces = new NamespaceCache(storage, resourcePrefix(namespaceInfo));
+    const admit = admissionChain(namespaceLifecycle(async (name) => this.#namespaces.get(name)));
     for (const info of resources) {
       const store = new GenericStore({ info, strategy: builtinStrategy(info.group, info.plural), storage, admit });
       this.#stores.set(storeKey(info.group, info.version, info.plural), store);
       this.#resources.push(info);
-      if (!info.group && info.plural === 'namespaces') this.#namespaces = store;
     }
+  }
+
+  /** Loads what the registry keeps in memory; call once before serving. */
+  async start(): Promise<void> {
+    await this.#namespaces.start();
+  }
+
+  /** Stops following storage. */
+  stop(): void {
+    this.#namespaces.stop();
   }
 
   /** Every served resource, in discovery order. */
@@ -48,12 +59,6 @@ export class Registry {
     const store = info && this.store(info.group, info.version, info.plural);
     if (!store) throw new TypeError(`no resource ${plural}.${group}`);
     return store;
-  }
-
-  async #getNamespace(name: string): Promise<KubeObject | undefined> {
-    if (!this.#namespaces) return undefined;
-    const entry = await this.storage.get(objectKey(this.#namespaces.info, undefined, name));
-    return entry && decodeStored(entry.value);
   }
 }
 

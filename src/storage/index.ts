@@ -4,8 +4,6 @@
  */
 
 import { join } from 'node:path';
-import { ClassicLevel } from 'classic-level';
-import { MemoryLevel } from 'memory-level';
 import { KvStorage } from './kv-storage.js';
 import type { Storage } from './types.js';
 
@@ -30,7 +28,11 @@ export function createStorage(options: CreateStorageOptions): Storage {
     return new KvStorage({
       location: 'memory',
       sync: false,
-      createDatabase: () => new MemoryLevel<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' }),
+      // Drivers load on open, so a process pays only for the one it uses.
+      createDatabase: async () => {
+        const { MemoryLevel } = await import('memory-level');
+        return new MemoryLevel<string, Uint8Array>({ keyEncoding: 'utf8', valueEncoding: 'view' });
+      },
       ...(eventWindow === undefined ? {} : { eventWindow }),
     });
   }
@@ -41,7 +43,10 @@ export function createStorage(options: CreateStorageOptions): Storage {
     location: dataDir,
     sync: true,
     // classic-level creates the directory (recursively) when it opens.
-    createDatabase: () => new ClassicLevel<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' }),
+    createDatabase: async () => {
+      const { ClassicLevel } = await import('classic-level');
+      return new ClassicLevel<string, Uint8Array>(location, { keyEncoding: 'utf8', valueEncoding: 'view' });
+    },
     ...(eventWindow === undefined ? {} : { eventWindow }),
   });
 }

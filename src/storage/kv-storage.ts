@@ -53,8 +53,8 @@ export type { DeletedEntry } from './kv-batch.js';
 
 /** Options of `KvStorage`. */
 export interface KvStorageOptions {
-  /** Creates the database; called by `open()`, which opens it. */
-  createDatabase: () => KvDatabase;
+  /** Creates the database (may load its driver lazily); called by `open()`, which opens it. */
+  createDatabase: () => KvDatabase | Promise<KvDatabase>;
   /** Where the data lives, for error messages: the data dir, or 'memory'. */
   location: string;
   /** fsync each batch before acknowledging its writes (LevelDB on disk). Default true. */
@@ -127,7 +127,7 @@ export class KvStorage implements Storage {
     const { location, sync } = this.#options;
     let db: KvDatabase | undefined;
     try {
-      db = this.#options.createDatabase();
+      db = await this.#options.createDatabase();
       await db.open();
       const loaded = await loadDatabase(db, location, sync);
       this.#index = loaded.index;

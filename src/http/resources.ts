@@ -143,6 +143,7 @@ function resolve(registry: Registry, path: ResourcePath): Target {
     throw pathNotFound();
   if (path.subresource && !info.subresources.some((s) => s.name === path.subresource)) throw pathNotFound();
   if (path.subresource && !path.name) throw pathNotFound();
+  if (info.namespaced && path.name !== undefined && path.namespace === undefined) throw pathNotFound();
   const target: Target = { store, info };
   if (info.namespaced && path.namespace !== undefined) target.namespace = path.namespace;
   if (path.name !== undefined) target.name = path.name;

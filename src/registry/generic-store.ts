@@ -272,8 +272,8 @@ export class GenericStore {
   /** Carries over what a write may not change and lets the strategy adjust the rest. */
   #prepareUpdate(desired: KubeObject, current: StoredObject, name: string, subresource: Subresource): KubeObject {
     const meta = (desired.metadata ??= {});
-    if (meta.name !== undefined && meta.name !== name)
-      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+    if (meta.name !== name)
+      throw badRequest(`the name of the object (${meta.name ?? ''}) does not match the name on the URL (${name})`);
     if (this.info.namespaced && meta.namespace && meta.namespace !== current.metadata.namespace)
       throw badRequest(
         `the namespace of the object (${meta.namespace}) does not match the namespace on the request (${current.metadata.namespace})`,

@@ -348,3 +348,13 @@ t.test('requests without credentials get 401; health and version are public', as
   t.equal((await s.server.app.inject({ method: 'GET', url: '/healthz' })).body, 'ok');
   t.equal((await s.server.app.inject({ method: 'GET', url: '/version' })).statusCode, 200);
 });
+
+t.test('PUT names must match the URL; namespaced items need a namespace in the URL', async (t) => {
+  await s.json('POST', CM, configMap('named'));
+  const noName = await s.json('PUT', `${CM}/named`, { data: { a: 'b' } });
+  t.equal(noName.statusCode, 400);
+  t.equal(noName.json().message, 'the name of the object () does not match the name on the URL (named)');
+  const other = await s.json('PUT', `${CM}/named`, configMap('other'));
+  t.equal(other.json().message, 'the name of the object (other) does not match the name on the URL (named)');
+  t.equal((await s.request({ method: 'GET', url: '/api/v1/configmaps/named' })).statusCode, 404);
+});

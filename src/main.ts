@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     await server.close();
     throw err;
   }
+  if (!config.tls && !isLoopback(config.host))
+    process.stderr.write(`kubemu: warning: --no-tls on ${config.host}: anyone who can reach this address is cluster admin\n`);
   process.stdout.write(`kubemu ready: ${listening.url} kubeconfig=${listening.kubeconfigPath}\n`);
 
   let closing = false;
@@ -45,6 +47,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 main().catch((err: unknown) => {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pathNotFound } from './api/errors.js';
 import { loadOrCreateAdminToken, adminUser } from './auth/admin.js';
-import { authenticationPlugin, clientCertAuthenticator, tokenAuthenticator } from './auth/authenticate.js';
+import { authenticationPlugin, clientCertAuthenticator, tokenAuthenticator, unsecuredAuthenticator } from './auth/authenticate.js';
 import { loadOrCreateTls, type TlsMaterial } from './auth/certs.js';
 import { renderKubeconfig } from './auth/kubeconfig.js';
 import type { Config } from './cli/config.js';
@@ -70,6 +70,7 @@ export async function buildServer(config: Config): Promise<Server> {
 
     const authenticators = [tokenAuthenticator(new Map([[adminToken, adminUser()]]))];
     if (tls) authenticators.unshift(clientCertAuthenticator());
+    else authenticators.push(unsecuredAuthenticator());
     await app.register(authenticationPlugin, { authenticators });
 
     const registry = new Registry(storage, builtinResources());

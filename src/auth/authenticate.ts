@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { TLSSocket } from 'node:tls';
 import { isStatusError, unauthorized, type StatusError } from '../api/errors.js';
-import { anonymousUser, withAuthenticatedGroup, type UserInfo } from './user.js';
+import { anonymousUser, MASTERS_GROUP, UNSECURED_USER, withAuthenticatedGroup, type UserInfo } from './user.js';
 
 export type { UserInfo } from './user.js';
 
@@ -35,6 +35,15 @@ export type Authenticator = (req: FastifyRequest) => UserInfo | undefined | Prom
 
 /** Paths the anonymous user may reach (and their sub-paths). */
 export const DEFAULT_PUBLIC_PATHS: readonly string[] = ['/healthz', '/livez', '/readyz', '/version'];
+
+/**
+ * For plain HTTP (`--no-tls`) only: a request without an Authorization header is the cluster
+ * admin `system:unsecured`, as on kube-apiserver's old insecure port. kubectl sends no bearer
+ * token over plain HTTP, so this is what makes `--no-tls` usable; a wrong token is still a 401.
+ */
+export function unsecuredAuthenticator(): Authenticator {
+  return (req) => (req.headers.authorization === undefined ? { name: UNSECURED_USER, groups: [MASTERS_GROUP] } : undefined);
+}
 
 /** Options of {@link authenticationPlugin}. */
 export interface AuthenticationOptions {

@@ -21,6 +21,9 @@ export const AUTHENTICATED_GROUP = 'system:authenticated';
 /** The group that RBAC lets do everything. */
 export const MASTERS_GROUP = 'system:masters';
 
+/** Who a plain-HTTP request without credentials is (kube-apiserver's old insecure port). */
+export const UNSECURED_USER = 'system:unsecured';
+
 /** The anonymous user (`system:anonymous` in `system:unauthenticated`). */
 export function anonymousUser(): UserInfo {
   return { name: ANONYMOUS_USER, groups: [UNAUTHENTICATED_GROUP] };

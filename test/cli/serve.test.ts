@@ -32,14 +32,18 @@ t.test('kubemu serve prints its ready line, serves kubectl, keeps state across r
   t.equal(await again.exited, 0, 'exits 0 on SIGINT');
 });
 
-t.test('--no-tls serves HTTP with a token kubeconfig', async (t) => {
+t.test('--no-tls serves plain HTTP that kubectl can use', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'kubemu-notls-'));
   const child = await startKubemuProcess(['--port', '0', '--data-dir', dir, '--storage', 'memory', '--no-tls']);
   t.match(child.url, /^http:\/\//);
-  t.ok(child.token);
+  t.ok(child.token, 'the kubeconfig carries the admin token for clients that send it over HTTP');
   const res = await fetch(`${child.url}/api/v1/namespaces/default`, { headers: { authorization: `Bearer ${child.token}` } });
   t.equal(res.status, 200);
-  t.equal((await fetch(`${child.url}/api/v1/namespaces`)).status, 401);
+  t.equal((await fetch(`${child.url}/api/v1/namespaces`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
+  if (hasKubectl) {
+    const { stdout } = await exec('kubectl', ['--kubeconfig', child.kubeconfigPath, 'get', 'ns', 'default', '-o', 'name']);
+    t.equal(stdout.trim(), 'namespace/default', 'kubectl (which sends no token over HTTP) is served');
+  }
   child.proc.kill('SIGTERM');
   await child.exited;
 });

@@ -1,4 +1,6 @@
 import t from 'tap';
+import { withDefaults } from '../../src/cli/config.js';
+import { buildServer } from '../../src/server.js';
 import { testServer, type TestServer } from '../helpers/server.js';
 
 let s: TestServer;
@@ -341,12 +343,23 @@ t.test('deletecollection with a label selector deletes only what matches', async
   t.equal((await s.request({ method: 'GET', url: `${CM}/sel-b` })).statusCode, 200);
 });
 
-t.test('requests without credentials get 401; health and version are public', async (t) => {
+t.test('over plain HTTP a request without credentials is the admin, a wrong token is 401', async (t) => {
   const res = await s.server.app.inject({ method: 'GET', url: '/api/v1/namespaces' });
+  t.equal(res.statusCode, 200, 'as system:unsecured, like the old insecure port');
+  const bad = await s.server.app.inject({ method: 'GET', url: '/api/v1/namespaces', headers: { authorization: 'Bearer wrong' } });
+  t.equal(bad.statusCode, 401);
+});
+
+t.test('over HTTPS requests without credentials get 401; health and version are public', async (t) => {
+  const tls = await buildServer(withDefaults({ storage: 'memory', tls: true, port: 0 }));
+  t.teardown(() => tls.close());
+  const res = await tls.app.inject({ method: 'GET', url: '/api/v1/namespaces' });
   t.equal(res.statusCode, 401);
   t.same(res.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
-  t.equal((await s.server.app.inject({ method: 'GET', url: '/healthz' })).body, 'ok');
-  t.equal((await s.server.app.inject({ method: 'GET', url: '/version' })).statusCode, 200);
+  t.equal((await tls.app.inject({ method: 'GET', url: '/healthz' })).body, 'ok');
+  t.equal((await tls.app.inject({ method: 'GET', url: '/version' })).statusCode, 200);
+  const withToken = await tls.app.inject({ method: 'GET', url: '/api/v1/namespaces', headers: { authorization: `Bearer ${tls.adminToken}` } });
+  t.equal(withToken.statusCode, 200, 'the admin token works over HTTPS too');
 });
 
 t.test('PUT names must match the URL; namespaced items need a namespace in the URL', async (t) => {

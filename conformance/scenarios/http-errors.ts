@@ -51,7 +51,6 @@ export const bodyTooLarge = scenario({
 export const malformedJson = scenario({
   name: 'http/malformed-json',
   namespace: true,
-  knownIssue: 'json parse error text is V8\'s ("Expected double-quoted property name in JSON at position 19"), not Go\'s ("unexpected end of JSON input")',
   async run(ctx) {
     const body = '{"apiVersion":"v1",';
     const res = await ctx.http('POST', `/api/v1/namespaces/${ctx.namespace}/configmaps`, { body, headers: { 'content-type': 'application/json' } });

@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { badRequest, unsupportedMediaType } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { goJsonSyntaxError } from './go-json-error.js';
 
 /** Media types a write body may have. */
 export const BODY_MEDIA_TYPES = ['application/json', 'application/yaml'] as const;
@@ -32,8 +33,9 @@ export function parseBody(body: Buffer, mediaType: string, expectedKind: string)
       return parseYaml(body.toString('utf8'), { maxAliasCount: 100, uniqueKeys: false });
     }
   } catch (err) {
-    const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    const how = mediaType === 'application/json' || mediaType === '' ? 'json parse error' : 'error converting YAML to JSON';
+    const isJson = mediaType === 'application/json' || mediaType === '';
+    const detail = (isJson && goJsonSyntaxError(body)) || (err instanceof Error ? err.message.split('\n')[0] : String(err));
+    const how = isJson ? 'json parse error' : 'error converting YAML to JSON';
     throw badRequest(
       `the object provided is unrecognized (must be of type ${expectedKind}): couldn't get version/kind; ${how}: ${detail} (${summarize(body)})`,
     );

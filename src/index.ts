@@ -44,7 +44,7 @@ export async function startKubemu(options: StartOptions = {}): Promise<Kubemu> {
     let closed = false;
     return {
       url: listening.url,
-      kubeconfig: server.kubeconfig(listening.url),
+      kubeconfig: listening.kubeconfig,
       kubeconfigPath,
       token: server.adminToken,
       ...(server.tls ? { caCert: server.tls.caCert } : {}),

@@ -12,6 +12,8 @@ import type { Config } from './config.js';
 export interface Listening {
   url: string;
   port: number;
+  /** The admin kubeconfig for `url`. */
+  kubeconfig: string;
   kubeconfigPath?: string;
 }
 
@@ -35,8 +37,9 @@ export async function listen(server: Server, config: Config, kubeconfigPath: str
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const url = `${server.tls ? 'https' : 'http'}://${host}:${port}`;
-  if (kubeconfigPath === null) return { url, port };
+  const kubeconfig = server.kubeconfig(url);
+  if (kubeconfigPath === null) return { url, port, kubeconfig };
   const path = resolve(kubeconfigPath);
-  await writeKubeconfig(path, server.kubeconfig(url));
-  return { url, port, kubeconfigPath: path };
+  await writeKubeconfig(path, kubeconfig);
+  return { url, port, kubeconfig, kubeconfigPath: path };
 }

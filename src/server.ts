@@ -17,7 +17,10 @@ import { installErrorHandlers, MAX_BODY_BYTES } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { openapiV3Plugin } from './http/openapi-v3.js';
 import { parseApiPath } from './http/request-info.js';
+import websocket from '@fastify/websocket';
 import { handleResource } from './http/resources.js';
+import { type ReadSettings } from './http/reads.js';
+import { websocketWatch } from './http/websocket.js';
 import { versionRoutes } from './http/version.js';
 import { builtinResources } from './openapi/schemas.js';
 import { bootstrap } from './registry/bootstrap.js';
@@ -73,8 +76,13 @@ export async function buildServer(config: Config): Promise<Server> {
     else authenticators.push(unsecuredAuthenticator());
     await app.register(authenticationPlugin, { authenticators });
 
-    const registry = new Registry(storage, builtinResources());
+    const registry = new Registry(storage, builtinResources(), { eventWindow: config.eventWindow });
     await registry.start();
+    const readSettings: ReadSettings = {
+      watchCache: registry.watchCache,
+      bookmarkIntervalMs: config.bookmarkIntervalMs,
+      maxWatchBufferedBytes: config.maxWatchBufferedBytes,
+    };
     const discovery = new Discovery(() => registry.resources);
     versionRoutes(app, config.kubernetesVersion);
     healthRoutes(app, {
@@ -86,9 +94,13 @@ export async function buildServer(config: Config): Promise<Server> {
       const path = parseApiPath(request.url.split('?')[0]!);
       if (!path) throw pathNotFound();
       if (path.type === 'discovery') return discovery.handle(path, request, reply);
-      return handleResource(registry, path, request, reply);
+      return handleResource(registry, readSettings, path, request, reply);
     };
-    for (const route of ['/api', '/api/*', '/apis', '/apis/*']) app.all(route, api);
+    await app.register(websocket);
+    for (const url of ['/api', '/api/*', '/apis', '/apis/*']) {
+      app.route({ method: 'GET', url, handler: api, wsHandler: (socket, request) => websocketWatch(registry, readSettings, socket, request) });
+      app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url, handler: api });
+    }
 
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
 

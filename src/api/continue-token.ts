@@ -16,7 +16,7 @@
  * Owns: the token format and the pagination / resourceVersion freshness errors.
  * Must not: know storage keys, caches or HTTP.
  */
-import { goJsonSyntaxError } from '../codec/go-json-error.js';
+import { goJsonSyntaxError } from './go-json-error.js';
 import { badRequest, resourceExpired, StatusError } from './errors.js';
 
 /** A decoded continue token. */

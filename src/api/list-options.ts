@@ -125,8 +125,9 @@ function goParseInt(s: string): number {
  * A resourceVersion as APIObjectVersioner.ParseResourceVersion reads it: "" and "0" are 0,
  * otherwise a decimal uint64 (no sign). A bad value fails as upstream answers it for `verb`:
  * - `list`: 400 BadRequest `invalid resource version: resourceVersion: Invalid value: "x": strconv.ParseUint: parsing "x": invalid syntax`;
- * - `get`, `watch` (default `get`): 500 without reason, `resourceVersion: Invalid value: "x": strconv.ParseUint: ...`
- *   (the storage error reaches the client untranslated, kubernetes#139485).
+ * - `get`, `watch` (default `get`): 400 BadRequest `resourceVersion: Invalid value: "x": strconv.ParseUint: ...`.
+ *   Upstream lets this storage error reach the client untranslated as a 500 (kubernetes#139485);
+ *   kubemu answers the client's mistake with a 400 and the same text.
  * Values above 2^53 lose precision in the returned number.
  */
 export function parseResourceVersion(rv: string, verb: 'get' | 'list' | 'watch' = 'get'): number {
@@ -134,10 +135,7 @@ export function parseResourceVersion(rv: string, verb: 'get' | 'list' | 'watch' 
   const parsed = goParseUint(rv);
   if (typeof parsed === 'bigint') return Number(parsed);
   const message = `resourceVersion: Invalid value: ${goQuote(rv)}: ${parsed}`;
-  if (verb === 'list') throw badRequest(`invalid resource version: ${message}`);
-  const err = new StatusError(500, '', message);
-  delete err.status.reason;
-  throw err;
+  throw badRequest(verb === 'list' ? `invalid resource version: ${message}` : message);
 }
 
 // ---------------------------------------------------------------------------------------------

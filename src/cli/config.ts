@@ -24,6 +24,10 @@ export interface Config {
   kubernetesVersion: string;
   /** Events kept for watches to resume from. */
   eventWindow: number;
+  /** How often watches that allow bookmarks get one. */
+  bookmarkIntervalMs: number;
+  /** Unsent bytes a watch may pile up before it is closed with 410 (the client re-lists). */
+  maxWatchBufferedBytes: number;
   /** fastify log level, or 'silent'. */
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
@@ -37,6 +41,8 @@ export const DEFAULT_CONFIG: Config = {
   tls: true,
   kubernetesVersion: 'v1.31.0',
   eventWindow: 10000,
+  bookmarkIntervalMs: 60000,
+  maxWatchBufferedBytes: 16 * 1024 * 1024,
   logLevel: 'silent',
 };
 

@@ -6,7 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { badRequest, unsupportedMediaType } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
-import { goJsonSyntaxError } from './go-json-error.js';
+import { goJsonSyntaxError } from '../api/go-json-error.js';
 
 /** Media types a write body may have. */
 export const BODY_MEDIA_TYPES = ['application/json', 'application/yaml'] as const;

@@ -1,31 +1,25 @@
 /**
- * The predicate a LIST or DELETE-collection applies: `labelSelector` and `fieldSelector` from the
- * query, parsed once per request, with the fields each kind supports upstream.
- * Owns: query → predicate. Must not: read storage.
+ * The selection a LIST, WATCH or DELETE-collection applies: `labelSelector` and `fieldSelector`,
+ * as a predicate over cached entries plus the exact label matches the cache can look up in its
+ * index.
+ * Owns: options → selection. Must not: read storage or the cache.
  */
-import type { ResourceInfo } from '../api/resource.js';
-import type { StoredObject } from '../api/types.js';
-import { fieldSelectorFields, fieldsOf, parseFieldSelector, parseLabelSelector } from '../api/selectors.js';
-import type { Query } from './options.js';
+import type { ListOptions } from '../api/list-options.js';
+import type { Selectable } from '../watch/entry.js';
 
-/** A predicate over stored objects; `everything` is true when nothing is filtered out. */
-export interface ListFilter {
-  (obj: StoredObject): boolean;
+/** A parsed selection. */
+export interface Selection {
+  filter: (s: Selectable) => boolean;
+  /** Label keys that must have exactly one value (index hints). */
+  exactLabels: ReadonlyMap<string, string>;
+  /** True when nothing is filtered out. */
   everything: boolean;
 }
 
-function text(query: Query, key: string): string {
-  const v = query[key];
-  return (Array.isArray(v) ? v[0] : v) ?? '';
-}
-
-/** Builds the filter of a request; throws 400 for malformed selectors. */
-export function listFilter(info: ResourceInfo, query: Query): ListFilter {
-  const groupPlural = info.group ? `${info.group}/${info.plural}` : info.plural;
-  const labels = parseLabelSelector(text(query, 'labelSelector'));
-  const fields = parseFieldSelector(text(query, 'fieldSelector'), fieldSelectorFields[groupPlural]);
-  const filter = ((obj: StoredObject) =>
-    labels.matches(obj.metadata.labels) && (fields.empty || fields.matches(fieldsOf(groupPlural, obj)))) as ListFilter;
-  filter.everything = labels.empty && fields.empty;
-  return filter;
+/** The selection of parsed list options. */
+export function listSelection(options: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): Selection {
+  const { labelSelector: labels, fieldSelector: fields } = options;
+  const everything = labels.empty && fields.empty;
+  const filter = everything ? () => true : (s: Selectable) => labels.matches(s.labels) && (fields.empty || fields.matches(s.fields));
+  return { filter, exactLabels: labels.exactMatches(), everything };
 }

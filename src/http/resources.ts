@@ -17,7 +17,9 @@ import { fromScale, toScale } from '../registry/scale.js';
 import { deleteOptions, writeQuery, type Query } from './options.js';
 import type { ResourcePath } from './request-info.js';
 import { listBytes, sendObject, sendStatus } from './respond.js';
-import { listFilter } from './list-filter.js';
+import { parseListOptions } from '../api/list-options.js';
+import { listSelection } from './list-filter.js';
+import { getObject, listObjects, type ReadSettings } from './reads.js';
 
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 const SUPPORTED_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json'];
@@ -34,10 +36,11 @@ interface Target {
 /** Handles a resource request; answers 404 for names that are not served. */
 export async function handleResource(
   registry: Registry,
+  settings: ReadSettings,
   path: ResourcePath,
   request: FastifyRequest,
   reply: FastifyReply,
-): Promise<FastifyReply> {
+): Promise<FastifyReply | void> {
   const target = resolve(registry, path);
   const query = request.query as Query;
   const method = request.method;
@@ -45,10 +48,7 @@ export async function handleResource(
 
   if (subresource) return handleSubresource(target, request, reply, query);
   if (!name) {
-    if (method === 'GET') {
-      if (query.watch === 'true' || query.watch === '1') throw methodNotSupported({ group: info.group, name: info.plural }, 'watch');
-      return list(target, request, reply, query);
-    }
+    if (method === 'GET') return listObjects(store, settings, namespace, request, reply);
     if (method === 'POST') {
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'create');
       const opts = writeQuery(query, 'CreateOptions');
@@ -59,7 +59,7 @@ export async function handleResource(
     if (method === 'DELETE') {
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'deletecollection');
       const opts = deleteOptions(query, parseOptionalJson(request));
-      const filter = listFilter(info, query);
+      const { filter } = listSelection(parseListOptions(query, info.group ? `${info.group}/${info.plural}` : info.plural));
       const deleted = await store.deleteCollection(namespace, filter, opts);
       const items = deleted.map((o) => Buffer.from(JSON.stringify(o)));
       return sendObject(request, reply, 200, undefined, listBytes(info.listKind, apiVersionOf(info), {}, items));
@@ -69,7 +69,7 @@ export async function handleResource(
 
   switch (method) {
     case 'GET':
-      return sendObject(request, reply, 200, undefined, await store.getBytes(namespace, name));
+      return getObject(store, settings, namespace, name, request, reply);
     case 'PUT': {
       const opts = writeQuery(query, 'UpdateOptions');
       const body = decodeObject(bodyOf(request), request.headers['content-type'], expectedKind(registry, info));
@@ -100,7 +100,7 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
   const view = (obj: StoredObject): KubeObject => (isScale ? toScale(obj) : obj);
   switch (request.method) {
     case 'GET':
-      return sendObject(request, reply, 200, view(await store.get(namespace, name!)));
+      return sendObject(request, reply, 200, view(store.get(namespace, name!)));
     case 'PUT':
     case 'PATCH': {
       const opts = writeQuery(query, request.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions');
@@ -123,15 +123,6 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
     default:
       throw methodNotSupported({ group: info.group, name: `${info.plural}/${subresource}` }, verbName(request.method));
   }
-}
-
-async function list(target: Target, request: FastifyRequest, reply: FastifyReply, query: Query): Promise<FastifyReply> {
-  const { store, info, namespace } = target;
-  const filter = listFilter(info, query);
-  const { items, revision } = await store.list(namespace);
-  const selected = filter.everything ? items : items.filter((bytes) => filter(JSON.parse(Buffer.from(bytes).toString('utf8'))));
-  const body = listBytes(info.listKind, apiVersionOf(info), { resourceVersion: String(revision) }, selected);
-  return sendObject(request, reply, 200, undefined, body);
 }
 
 /** Finds the store for a path; 404 with upstream wording when nothing is served there. */

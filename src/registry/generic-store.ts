@@ -31,6 +31,8 @@ import { StorageError, type Entry, type Storage } from '../storage/types.js';
 import { clone, decodeStored, deepEqual, encodeAtRevision, nowTimestamp } from './codec.js';
 import { generateName } from './generate-name.js';
 import { listPrefix, objectKey } from './keys.js';
+import { objectOf, type CacheEntry, type Selectable } from '../watch/entry.js';
+import type { ListAnswer, ListQuery, ResourceCache } from '../watch/resource-cache.js';
 import { validateObjectMetaCreate, validateObjectMetaUpdate } from './object-meta.js';
 import type { Strategy } from './strategy.js';
 
@@ -67,12 +69,6 @@ export interface WriteResult {
   created: boolean;
 }
 
-/** A list read: the items' stored bytes and the revision the list is consistent with. */
-export interface ListRead {
-  items: Uint8Array[];
-  revision: number;
-}
-
 /** Computes the desired object from the current one (PUT body, patched object, status view...). */
 export type ComputeUpdate = (current: StoredObject) => KubeObject | Promise<KubeObject>;
 
@@ -89,6 +85,7 @@ export class GenericStore {
   readonly #storage: Storage;
   readonly #admit: Admit;
   readonly #hasStatus: boolean;
+  #cache?: ResourceCache;
 
   constructor(options: { info: ResourceInfo; strategy: Strategy; storage: Storage; admit?: Admit }) {
     this.info = options.info;
@@ -98,20 +95,37 @@ export class GenericStore {
     this.#hasStatus = options.info.subresources.some((s) => s.name === 'status');
   }
 
+  /** Serves reads from `cache` from now on (set once the registry has loaded it). */
+  attachCache(cache: ResourceCache): void {
+    this.#cache = cache;
+  }
+
+  /** The watch cache of this resource. */
+  get cache(): ResourceCache {
+    if (!this.#cache) throw new TypeError(`the cache of ${this.info.plural} is not loaded`);
+    return this.#cache;
+  }
+
+  /** The cached entry of one object; NotFound if absent. */
+  entry(namespace: string | undefined, name: string): CacheEntry {
+    const entry = this.cache.get(objectKey(this.info, namespace, name));
+    if (!entry) throw notFound(groupResourceOf(this.info), name);
+    return entry;
+  }
+
   /** Stored bytes of one object; NotFound if absent. */
-  async getBytes(namespace: string | undefined, name: string): Promise<Uint8Array> {
-    return (await this.#read(namespace, name)).value;
+  getBytes(namespace: string | undefined, name: string): Uint8Array {
+    return this.entry(namespace, name).bytes;
   }
 
   /** One object, parsed (a copy the caller owns). */
-  async get(namespace: string | undefined, name: string): Promise<StoredObject> {
-    return decodeStored(await this.getBytes(namespace, name));
+  get(namespace: string | undefined, name: string): StoredObject {
+    return objectOf(this.entry(namespace, name));
   }
 
-  /** Every object in a namespace (or all), as stored bytes in key order. */
-  async list(namespace?: string): Promise<ListRead> {
-    const { entries, revision } = await this.#storage.list(listPrefix(this.info, namespace));
-    return { items: entries.map((e) => e.value), revision };
+  /** Objects of a namespace (or all namespaces) that `query` selects, in key order. */
+  list(namespace: string | undefined, query: Omit<ListQuery, 'prefix'> = { filter: () => true }): ListAnswer {
+    return this.cache.list({ ...query, prefix: listPrefix(this.info, namespace) });
   }
 
   /** Creates an object in `namespace` (ignored for cluster-scoped resources); takes ownership of `body`. */
@@ -219,14 +233,13 @@ export class GenericStore {
   /** Deletes every object of a namespace (or all) that `matches`; returns the deleted or marked objects. */
   async deleteCollection(
     namespace: string | undefined,
-    matches: (obj: StoredObject) => boolean,
+    matches: (obj: Selectable) => boolean,
     options: DeleteOptions = {},
   ): Promise<KubeObject[]> {
-    const { items } = await this.list(namespace);
+    const { entries } = this.list(namespace, { filter: matches });
     const deleted: KubeObject[] = [];
-    for (const bytes of items) {
-      const obj = decodeStored(bytes);
-      if (!matches(obj)) continue;
+    for (const entry of entries) {
+      const obj = objectOf(entry);
       try {
         const result = await this.delete(obj.metadata.namespace, obj.metadata.name, options);
         deleted.push(result.kind === 'Status' ? obj : (result as KubeObject));
@@ -238,6 +251,7 @@ export class GenericStore {
     return deleted;
   }
 
+  /** The current entry from storage (writes compare-and-swap against storage, not the cache). */
   async #read(namespace: string | undefined, name: string): Promise<Entry> {
     const entry = await this.#storage.get(objectKey(this.info, namespace, name));
     if (!entry) throw notFound(groupResourceOf(this.info), name);

@@ -1,46 +1,54 @@
 /**
- * The Registry: one GenericStore per served resource, looked up by group, version and plural
- * (or short name), over one Storage and one admission chain. Built-in resources are loaded from
+ * The Registry: one GenericStore per served resource, looked up by group, version and plural,
+ * over one Storage, one WatchCache and one admission chain. Built-in resources are loaded from
  * the schema-derived table; custom resources will register here at runtime.
- * Owns: the resource → store map. Must not: import fastify.
+ * Owns: the resource → store map and the caches behind them. Must not: import fastify.
  */
 import type { ResourceInfo } from '../api/resource.js';
+import type { KubeObject } from '../api/types.js';
+import { fieldsOf } from '../api/selectors.js';
 import type { Storage } from '../storage/types.js';
 import { admissionChain } from '../admission/chain.js';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
+import { objectOf } from '../watch/entry.js';
+import { WatchCache } from '../watch/watch-cache.js';
 import { builtinStrategy } from './builtin/index.js';
 import { GenericStore } from './generic-store.js';
-import { resourcePrefix } from './keys.js';
-import { NamespaceCache } from './namespace-cache.js';
+import { objectKey, resourcePrefix } from './keys.js';
 
 /** The stores of every served resource. */
 export class Registry {
   readonly storage: Storage;
+  readonly watchCache: WatchCache;
   readonly #stores = new Map<string, GenericStore>();
   readonly #resources: ResourceInfo[] = [];
-  readonly #namespaces: NamespaceCache;
+  readonly #namespaces: GenericStore;
 
-  constructor(storage: Storage, resources: readonly ResourceInfo[]) {
+  constructor(storage: Storage, resources: readonly ResourceInfo[], options: { eventWindow?: number } = {}) {
     this.storage = storage;
-    const namespaceInfo = resources.find((r) => !r.group && r.plural === 'namespaces');
-    if (!namespaceInfo) throw new TypeError('the resource table has no namespaces');
-    this.#namespaces = new NamespaceCache(storage, resourcePrefix(namespaceInfo));
-    const admit = admissionChain(namespaceLifecycle(async (name) => this.#namespaces.get(name)));
+    this.watchCache = new WatchCache(storage, { capacity: options.eventWindow ?? 10000 });
+    const admit = admissionChain(namespaceLifecycle(async (name) => this.#getNamespace(name)));
     for (const info of resources) {
       const store = new GenericStore({ info, strategy: builtinStrategy(info.group, info.plural), storage, admit });
       this.#stores.set(storeKey(info.group, info.version, info.plural), store);
       this.#resources.push(info);
     }
+    this.#namespaces = this.storeFor('', 'namespaces');
   }
 
-  /** Loads what the registry keeps in memory; call once before serving. */
+  /** Loads every resource's watch cache; call once before serving. */
   async start(): Promise<void> {
-    await this.#namespaces.start();
+    this.watchCache.start();
+    for (const store of this.#stores.values()) {
+      const { group, plural } = store.info;
+      const groupPlural = group ? `${group}/${plural}` : plural;
+      store.attachCache(await this.watchCache.register(resourcePrefix(store.info), (obj) => fieldsOf(groupPlural, obj)));
+    }
   }
 
   /** Stops following storage. */
   stop(): void {
-    this.#namespaces.stop();
+    this.watchCache.stop();
   }
 
   /** Every served resource, in discovery order. */
@@ -59,6 +67,11 @@ export class Registry {
     const store = info && this.store(info.group, info.version, info.plural);
     if (!store) throw new TypeError(`no resource ${plural}.${group}`);
     return store;
+  }
+
+  #getNamespace(name: string): KubeObject | undefined {
+    const entry = this.#namespaces.cache.get(objectKey(this.#namespaces.info, undefined, name));
+    return entry && objectOf(entry);
   }
 }
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { goJsonSyntaxError } from '../../src/codec/go-json-error.js';
+import { goJsonSyntaxError } from '../../src/api/go-json-error.js';
 
 // Expected wording: Go's encoding/json scanner (src/encoding/json/scanner.go: the error contexts
 // passed to s.error, quoteChar, and "unexpected end of JSON input" from checkValid).

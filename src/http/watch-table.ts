@@ -1,0 +1,33 @@
+/**
+ * Table watch events (`kubectl get -w`): each event's object is a one-row meta.k8s.io Table. As
+ * kube-apiserver does, the first event of a stream carries the column definitions and later
+ * ones send `columnDefinitions: null`.
+ * Owns: the per-watcher Table encoding. Must not: decide which events a watcher gets.
+ */
+import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
+import { columnsFor, rowFor, type IncludeObject, type MetaVersion } from '../codec/table/index.js';
+import { objectOf } from '../watch/entry.js';
+import { bookmarkObject, type EventEncoder } from './watch-encoding.js';
+
+/** A Table event encoder for one watcher of `info`. */
+export function tableEncoder(info: ResourceInfo, version: MetaVersion, includeObject: IncludeObject): EventEncoder {
+  let first = true;
+  const line = (value: unknown) => Buffer.from(`${JSON.stringify(value)}\n`);
+  return {
+    event(type, entry) {
+      const obj = objectOf(entry);
+      const table = {
+        kind: 'Table',
+        apiVersion: `meta.k8s.io/${version}`,
+        metadata: { resourceVersion: obj.metadata.resourceVersion },
+        columnDefinitions: first ? columnsFor(info.group, info.plural) : null,
+        rows: [rowFor(info.group, info.plural, obj, { includeObject })],
+      };
+      first = false;
+      return line({ type, object: table });
+    },
+    bookmark: (revision, initialEventsEnd) =>
+      line({ type: 'BOOKMARK', object: bookmarkObject(info.kind, apiVersionOf(info), revision, initialEventsEnd) }),
+    error: (status) => line({ type: 'ERROR', object: status }),
+  };
+}

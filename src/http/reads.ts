@@ -26,7 +26,7 @@ import { listSelection } from './list-filter.js';
 import { negotiateOutput, type OutputFormat } from './negotiate.js';
 import type { Query } from './options.js';
 import { listBytes, sendObject } from './respond.js';
-import { jsonEncoder } from './watch-encoding.js';
+import { jsonEncoder, metadataEncoder } from './watch-encoding.js';
 import { tableEncoder } from './watch-table.js';
 import { serveHttpWatch, type WatchParams } from './watch.js';
 
@@ -80,7 +80,7 @@ export async function listObjects(
   const groupPlural = info.group ? `${info.group}/${info.plural}` : info.plural;
   const watching = query.watch !== undefined && !['0', 'false'].includes(String(query.watch).toLowerCase());
   const format = negotiateOutput(request.headers.accept, !watching);
-  const options = parseListOptions(query, groupPlural, { watchList: false });
+  const options = parseListOptions(query, groupPlural);
   if (options.watch) return serveHttpWatch(reply, watchParams(store, settings, options, namespace, format, query), 'application/json');
 
   const selection = listSelection(options);
@@ -88,12 +88,16 @@ export async function listObjects(
   const listQuery: Omit<ListQuery, 'prefix'> = { filter: selection.filter, exactLabels: selection.exactLabels };
   if (options.continueToken) {
     const token = options.continueToken;
-    if (token.rv < store.cache.oldestRevision) throw expiredContinue(token);
-    listQuery.atRevision = token.rv;
+    // rv -1 (the token of an expired-continue 410) continues at the latest revision.
+    if (token.rv > 0) {
+      if (token.rv < store.cache.oldestRevision) throw expiredContinue(token);
+      listQuery.atRevision = token.rv;
+    }
     listQuery.after = prefix + token.start;
   } else if (options.resourceVersion !== undefined && options.resourceVersion !== '0') {
     const revision = parseResourceVersion(options.resourceVersion, 'list');
-    if (options.resourceVersionMatch === 'Exact') {
+    // A limit without resourceVersionMatch keeps the legacy meaning of N: exactly N (etcd3 store GetList).
+    if (options.resourceVersionMatch === 'Exact' || (options.resourceVersionMatch === undefined && options.limit)) {
       if (revision < store.cache.oldestRevision) throw listResourceVersionTooOld();
       if (revision > settings.watchCache.revision) await settings.watchCache.waitFor(revision, resourceVersionTooLarge);
       listQuery.atRevision = revision;
@@ -135,12 +139,18 @@ export function watchParams(
   const selection = listSelection(options);
   const inNamespace = info.namespaced && namespace !== undefined;
   const filter = inNamespace ? (s: Selectable) => s.namespace === namespace && selection.filter(s) : selection.filter;
+  // Initial events for sendInitialEvents=true and, by default, from "" or "0"; an explicit false from "" or "0" starts now.
   const rv = options.resourceVersion;
-  const fromRevision = rv === undefined || rv === '0' || options.sendInitialEvents ? undefined : parseResourceVersion(rv);
+  const legacy = rv === undefined || rv === '0';
+  let fromRevision: number | undefined;
+  if (options.sendInitialEvents === false) fromRevision = legacy ? settings.watchCache.revision : parseResourceVersion(rv);
+  else if (!legacy && !options.sendInitialEvents) fromRevision = parseResourceVersion(rv);
   const encoder =
     format.kind === 'table'
       ? tableEncoder(info, format.version, includeObjectOf(query))
-      : jsonEncoder(info.kind, apiVersionOf(info));
+      : format.kind === 'metadata'
+        ? metadataEncoder(format.version)
+        : jsonEncoder(info.kind, apiVersionOf(info));
   const params: WatchParams = {
     cache: store.cache,
     filter,

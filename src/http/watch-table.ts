@@ -7,15 +7,15 @@
 import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
 import { columnsFor, rowFor, type IncludeObject, type MetaVersion } from '../codec/table/index.js';
 import { objectOf } from '../watch/entry.js';
-import { bookmarkObject, type EventEncoder } from './watch-encoding.js';
+import { bookmarkObject, shownEntry, type EventEncoder } from './watch-encoding.js';
 
 /** A Table event encoder for one watcher of `info`. */
 export function tableEncoder(info: ResourceInfo, version: MetaVersion, includeObject: IncludeObject): EventEncoder {
   let first = true;
   const line = (value: unknown) => Buffer.from(`${JSON.stringify(value)}\n`);
   return {
-    event(type, entry) {
-      const obj = objectOf(entry);
+    event(type, entry, event) {
+      const obj = objectOf(shownEntry(type, entry, event));
       const table = {
         kind: 'Table',
         apiVersion: `meta.k8s.io/${version}`,

@@ -9,6 +9,7 @@
 import type { FastifyReply } from 'fastify';
 import type { WebSocket } from 'ws';
 import { isStatusError, resourceExpired } from '../api/errors.js';
+import { watchTimeoutSeconds } from '../api/list-options.js';
 import type { Status } from '../api/types.js';
 import type { Selectable } from '../watch/entry.js';
 import type { ResourceCache, Watcher } from '../watch/resource-cache.js';
@@ -22,6 +23,7 @@ export interface WatchParams {
   fromRevision?: number;
   sendInitialEvents: boolean;
   allowBookmarks: boolean;
+  /** As given; absent or 0 means kube-apiserver's default of 30 to 60 minutes. */
   timeoutSeconds?: number;
   encoder: EventEncoder;
   /** The revision the caches have reached (for bookmarks). */
@@ -37,13 +39,6 @@ interface Transport {
   buffered(): number;
   end(): void;
   onClose(listener: () => void): void;
-}
-
-const MIN_REQUEST_TIMEOUT_S = 1800;
-
-/** kube-apiserver's default watch timeout: a random time between 30 and 60 minutes. */
-function defaultTimeoutSeconds(): number {
-  return MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
 }
 
 function run(transport: Transport, params: WatchParams): void {
@@ -89,9 +84,10 @@ function run(transport: Transport, params: WatchParams): void {
     throw err;
   }
   if (closed) return;
-  if (params.sendInitialEvents) transport.write(encoder.bookmark(params.revision(), true));
+  // The end of the initial events is marked only for clients that take bookmarks (isListWatchRequest).
+  if (params.sendInitialEvents && params.allowBookmarks) transport.write(encoder.bookmark(params.revision(), true));
 
-  const timeoutMs = (params.timeoutSeconds ?? defaultTimeoutSeconds()) * 1000;
+  const timeoutMs = watchTimeoutSeconds(params.timeoutSeconds) * 1000;
   timers.push(
     setTimeout(() => {
       if (params.allowBookmarks) transport.write(encoder.bookmark(params.revision(), false));

@@ -263,7 +263,8 @@ export function parseListOptions(query: QueryValues, groupPlural: string, contex
   if (o.resourceVersion) options.resourceVersion = o.resourceVersion;
   if (o.resourceVersionMatch) options.resourceVersionMatch = o.resourceVersionMatch as 'NotOlderThan' | 'Exact';
   if (timeoutSeconds !== undefined) options.timeoutSeconds = timeoutSeconds;
-  if (limit > 0 && o.resourceVersion !== '0') options.limit = limit;
+  // The watch cache serves resourceVersion "0" whole; a continuation is paged ("Continue Token, Exact").
+  if (limit > 0 && (o.resourceVersion !== '0' || o.continue)) options.limit = limit;
   if (o.continue) options.continue = o.continue;
   if (continueToken) options.continueToken = continueToken;
   return options;

@@ -44,7 +44,9 @@ export function listBytes(kind: string, apiVersion: string, metadata: Record<str
 const COMMA = Buffer.from(',');
 const CLOSE = Buffer.from(']}');
 
-/** Sends a Status (failure or success) with its code. */
+/** Sends a Status (failure or success) with its code, and Retry-After when the Status asks for one. */
 export function sendStatus(reply: FastifyReply, status: Status): FastifyReply {
+  const retryAfter = status.details?.retryAfterSeconds;
+  if (retryAfter) reply.header('Retry-After', String(retryAfter));
   return reply.code(status.code).type(JSON_TYPE).send(JSON.stringify(status));
 }

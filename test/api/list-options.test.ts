@@ -221,9 +221,10 @@ t.test('parseListOptions reads booleans, integers and defaults as upstream', asy
   t.equal(parseListOptions({ limit: '500', resourceVersion: '9' }, 'pods').limit, 500);
   t.equal(parseListOptions({ watch: '1', timeoutSeconds: '-3' }, 'pods').timeoutSeconds, -3, 'negative timeouts are accepted');
 
-  // ValidateListOptions lets resourceVersion "0" through with continue; the token is decoded.
+  // ValidateListOptions lets resourceVersion "0" through with continue; the token is decoded and,
+  // as the API concepts' table says ("treated as Continue Token, Exact"), the continuation pages.
   const page = parseListOptions({ continue: GOOD_TOKEN, resourceVersion: '0', limit: '2' }, 'pods');
-  t.same([page.continue, page.continueToken, page.limit], [GOOD_TOKEN, { rv: 42, start: 'nginx\u0000' }, undefined]);
+  t.same([page.continue, page.continueToken, page.limit], [GOOD_TOKEN, { rv: 42, start: 'nginx\u0000' }, 2]);
   const next = parseListOptions({ continue: GOOD_TOKEN, limit: '2' }, 'pods');
   t.same([next.continueToken, next.limit], [{ rv: 42, start: 'nginx\u0000' }, 2]);
   // A watch ignores continue and limit checks.

@@ -15,6 +15,7 @@ import type { Config } from './cli/config.js';
 import { Discovery } from './http/discovery.js';
 import { installErrorHandlers, MAX_BODY_BYTES } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { openapiV2Plugin } from './http/openapi-v2.js';
 import { openapiV3Plugin } from './http/openapi-v3.js';
 import { parseApiPath } from './http/request-info.js';
 import websocket from '@fastify/websocket';
@@ -90,6 +91,7 @@ export async function buildServer(config: Config): Promise<Server> {
       readyz: [{ name: 'storage', check: () => storage.get('/registry/core/namespaces/default').then(() => undefined) }],
     });
     await app.register(openapiV3Plugin);
+    await app.register(openapiV2Plugin, { kubernetesVersion: config.kubernetesVersion });
     const api = async (request: FastifyRequest, reply: FastifyReply) => {
       const path = parseApiPath(request.url.split('?')[0]!);
       if (!path) throw pathNotFound();

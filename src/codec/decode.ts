@@ -4,12 +4,13 @@
  * Owns: bytes → object for request bodies. Must not: know resources beyond the expected kind.
  */
 import { parse as parseYaml } from 'yaml';
-import { badRequest, unsupportedMediaType } from '../api/errors.js';
+import { badRequest, isStatusError, unsupportedMediaType } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
 import { goJsonSyntaxError } from '../api/go-json-error.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 
 /** Media types a write body may have. */
-export const BODY_MEDIA_TYPES = ['application/json', 'application/yaml'] as const;
+export const BODY_MEDIA_TYPES = ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE] as const;
 
 /** What the URL says the body must be. */
 export interface ExpectedKind {
@@ -32,7 +33,9 @@ export function parseBody(body: Buffer, mediaType: string, expectedKind: string)
     if (mediaType === 'application/yaml' || mediaType === 'application/apply-patch+yaml') {
       return parseYaml(body.toString('utf8'), { maxAliasCount: 100, uniqueKeys: false });
     }
+    if (mediaType === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(body).object;
   } catch (err) {
+    if (isStatusError(err)) throw err;
     const isJson = mediaType === 'application/json' || mediaType === '';
     const detail = (isJson && goJsonSyntaxError(body)) || (err instanceof Error ? err.message.split('\n')[0] : String(err));
     const how = isJson ? 'json parse error' : 'error converting YAML to JSON';
@@ -45,7 +48,9 @@ export function parseBody(body: Buffer, mediaType: string, expectedKind: string)
 
 /** Decodes a write body into an object of the expected kind; apiVersion and kind default from the URL. */
 export function decodeObject(body: Buffer, contentType: string | undefined, expected: ExpectedKind): KubeObject {
-  const value = parseBody(body, mediaTypeOf(contentType), expected.kind);
+  const mediaType = mediaTypeOf(contentType);
+  // Protobuf bodies name their kind in the envelope; upstream ignores unknown protobuf fields.
+  const value = mediaType === PROTOBUF_MEDIA_TYPE ? decodeProtobufObject(body, expected).object : parseBody(body, mediaType, expected.kind);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw badRequest(
       `the object provided is unrecognized (must be of type ${expected.kind}): couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonTypeName(value)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" } (${summarize(body)})`,

@@ -9,8 +9,8 @@ import { badRequest, methodNotSupported, pathNotFound, unsupportedMediaType } fr
 import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
 import type { KubeObject, StoredObject } from '../api/types.js';
 import { decodeObject, mediaTypeOf, parseBody } from '../codec/decode.js';
-import { jsonPatch } from '../patch/json-patch.js';
-import { mergePatch } from '../patch/merge-patch.js';
+import { schemaNodeFor } from '../openapi/patch-meta.js';
+import { readPatch } from './patch-body.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
 import { fromScale, toScale } from '../registry/scale.js';
@@ -21,8 +21,6 @@ import { parseListOptions } from '../api/list-options.js';
 import { listSelection } from './list-filter.js';
 import { getObject, listObjects, type ReadSettings } from './reads.js';
 
-const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
-const SUPPORTED_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json'];
 
 /** One resource request, resolved to its store. */
 interface Target {
@@ -78,7 +76,7 @@ export async function handleResource(
     }
     case 'PATCH': {
       const opts = writeQuery(query, 'PatchOptions');
-      const patch = readPatch(request);
+      const patch = readPatch(request, bodyOf(request), () => schemaNodeFor(info.group, info.version, info.kind));
       const result = await store.update(namespace, name, (current) => patch(current) as KubeObject, opts);
       return sendObject(request, reply, 200, result.object, result.bytes);
     }
@@ -110,7 +108,9 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
         const body = decodeObject(bodyOf(request), request.headers['content-type'], kind);
         compute = (current) => (isScale ? fromScale(current, body) : body);
       } else {
-        const patch = readPatch(request);
+        const patch = readPatch(request, bodyOf(request), () =>
+          isScale ? schemaNodeFor('autoscaling', 'v1', 'Scale') : schemaNodeFor(info.group, info.version, info.kind),
+        );
         compute = (current) => {
           const patched = patch(view(current)) as KubeObject;
           return isScale ? fromScale(current, patched) : patched;
@@ -160,21 +160,6 @@ function parseOptionalJson(request: FastifyRequest): unknown {
   const body = bodyOf(request);
   if (body.length === 0) return undefined;
   return parseBody(body, mediaTypeOf(request.headers['content-type']) || 'application/json', 'DeleteOptions');
-}
-
-/** Decodes a PATCH body into a function from the current object to the patched one. */
-function readPatch(request: FastifyRequest): (current: unknown) => unknown {
-  const type = mediaTypeOf(request.headers['content-type']);
-  if (!PATCH_TYPES.includes(type) || !SUPPORTED_PATCH_TYPES.includes(type)) throw unsupportedMediaType(type, SUPPORTED_PATCH_TYPES);
-  let patch: unknown;
-  try {
-    patch = JSON.parse(bodyOf(request).toString('utf8'));
-  } catch {
-    throw badRequest('invalid JSON patch');
-  }
-  if (type === 'application/json-patch+json') return (current) => jsonPatch(current, patch);
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw badRequest('Invalid JSON Patch');
-  return (current) => mergePatch(current, patch);
 }
 
 function verbName(method: string): string {

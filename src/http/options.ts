@@ -6,6 +6,7 @@
 import { badRequest, invalid } from '../api/errors.js';
 import { field, type FieldError } from '../api/field-errors.js';
 import type { DeleteOptions } from '../registry/generic-store.js';
+import { fieldManagerOptionErrors, managerOrUserAgent } from '../patch/ssa/managers.js';
 
 /** Query string as fastify parses it. */
 export type Query = Record<string, string | string[] | undefined>;
@@ -13,8 +14,11 @@ export type Query = Record<string, string | string[] | undefined>;
 /** Options of create, update and patch. */
 export interface WriteQuery {
   dryRun: boolean;
-  fieldManager?: string;
+  /** The manager of this write: `fieldManager`, or the User-Agent's prefix. */
+  manager: string;
   fieldValidation: 'Ignore' | 'Warn' | 'Strict';
+  /** `force=true` (apply patches only). */
+  force: boolean;
 }
 
 const FIELD_VALIDATION = ['Ignore', 'Warn', 'Strict'] as const;
@@ -34,18 +38,26 @@ function dryRunErrors(values: string[]): FieldError[] {
 }
 
 /** Parses the options of a write; `kind` names the options kind in errors (CreateOptions, ...). */
-export function writeQuery(query: Query, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): WriteQuery {
+export function writeQuery(
+  query: Query,
+  kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions',
+  request: { userAgent?: string | undefined; apply?: boolean } = {},
+): WriteQuery {
   const dryRun = all(query, 'dryRun');
   const errs = dryRunErrors(dryRun);
   const fieldValidation = one(query, 'fieldValidation') || 'Warn';
   if (!(FIELD_VALIDATION as readonly string[]).includes(fieldValidation))
     errs.push(field.notSupported('fieldValidation', fieldValidation, ['', 'Ignore', 'Strict', 'Warn']));
   const fieldManager = one(query, 'fieldManager');
-  if (fieldManager !== undefined && Buffer.byteLength(fieldManager) > 128) errs.push(field.tooLong('fieldManager', '', 128));
+  const force = one(query, 'force');
+  errs.push(...fieldManagerOptionErrors({ fieldManager, patch: kind === 'PatchOptions', apply: request.apply === true, forceGiven: force !== undefined }));
   if (errs.length) throw invalid({ group: 'meta.k8s.io', name: kind }, '', errs);
-  const result: WriteQuery = { dryRun: dryRun.length > 0, fieldValidation: fieldValidation as WriteQuery['fieldValidation'] };
-  if (fieldManager !== undefined) result.fieldManager = fieldManager;
-  return result;
+  return {
+    dryRun: dryRun.length > 0,
+    manager: managerOrUserAgent(fieldManager, request.userAgent),
+    fieldValidation: fieldValidation as WriteQuery['fieldValidation'],
+    force: force === 'true',
+  };
 }
 
 /** DeleteOptions from the JSON body (if any) and the query, body first as upstream. */

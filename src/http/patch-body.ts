@@ -5,7 +5,9 @@
  * Owns: PATCH body → patch function, with kube-apiserver's 400/415 wording. Must not: write.
  */
 import type { FastifyRequest } from 'fastify';
+import { parse as parseYaml } from 'yaml';
 import { badRequest, unsupportedMediaType } from '../api/errors.js';
+import type { KubeObject } from '../api/types.js';
 import { mediaTypeOf } from '../codec/decode.js';
 import type { SchemaNode } from '../openapi/patch-meta.js';
 import { applyPatch } from '../patch/index.js';
@@ -52,4 +54,17 @@ export function readPatch(request: FastifyRequest, body: Buffer, schema: () => S
 /** True for server-side apply bodies. */
 export function isApplyPatch(request: FastifyRequest): boolean {
   return mediaTypeOf(request.headers['content-type']) === APPLY_PATCH;
+}
+
+/** The applied configuration of a server-side apply (YAML or JSON); 400 `error decoding patch: ...` otherwise. */
+export function readApplyBody(body: Buffer): KubeObject {
+  let value: unknown;
+  try {
+    value = parseYaml(body.toString('utf8'));
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badRequest(`error decoding patch: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`);
+  return value as KubeObject;
 }

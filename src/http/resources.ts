@@ -10,7 +10,7 @@ import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
 import type { KubeObject, StoredObject } from '../api/types.js';
 import { decodeObject, mediaTypeOf, parseBody } from '../codec/decode.js';
 import { schemaNodeFor } from '../openapi/patch-meta.js';
-import { readPatch } from './patch-body.js';
+import { isApplyPatch, readApplyBody, readPatch } from './patch-body.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
 import { fromScale, toScale } from '../registry/scale.js';
@@ -49,7 +49,7 @@ export async function handleResource(
     if (method === 'GET') return listObjects(store, settings, namespace, request, reply);
     if (method === 'POST') {
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'create');
-      const opts = writeQuery(query, 'CreateOptions');
+      const opts = writeQuery(query, 'CreateOptions', { userAgent: request.headers['user-agent'] });
       const body = decodeObject(bodyOf(request), request.headers['content-type'], expectedKind(registry, info));
       const result = await store.create(namespace, body, opts);
       return sendObject(request, reply, 201, result.object, result.bytes);
@@ -69,13 +69,18 @@ export async function handleResource(
     case 'GET':
       return getObject(store, settings, namespace, name, request, reply);
     case 'PUT': {
-      const opts = writeQuery(query, 'UpdateOptions');
+      const opts = writeQuery(query, 'UpdateOptions', { userAgent: request.headers['user-agent'] });
       const body = decodeObject(bodyOf(request), request.headers['content-type'], expectedKind(registry, info));
       const result = await store.update(namespace, name, () => body, { ...opts, createBody: body });
       return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
     }
     case 'PATCH': {
-      const opts = writeQuery(query, 'PatchOptions');
+      const apply = isApplyPatch(request);
+      const opts = writeQuery(query, 'PatchOptions', { userAgent: request.headers['user-agent'], apply });
+      if (apply) {
+        const result = await store.apply(namespace, name, readApplyBody(bodyOf(request)), opts);
+        return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
+      }
       const patch = readPatch(request, bodyOf(request), () => schemaNodeFor(info.group, info.version, info.kind));
       const result = await store.update(namespace, name, (current) => patch(current) as KubeObject, opts);
       return sendObject(request, reply, 200, result.object, result.bytes);
@@ -101,7 +106,14 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
       return sendObject(request, reply, 200, view(store.get(namespace, name!)));
     case 'PUT':
     case 'PATCH': {
-      const opts = writeQuery(query, request.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions');
+      const apply = request.method === 'PATCH' && isApplyPatch(request);
+      const kind = request.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions';
+      const opts = writeQuery(query, kind, { userAgent: request.headers['user-agent'], apply });
+      if (apply) {
+        if (isScale) throw unsupportedMediaType('application/apply-patch+yaml', ['application/json-patch+json', 'application/merge-patch+json']);
+        const result = await store.apply(namespace, name!, readApplyBody(bodyOf(request)), { ...opts, subresource: 'status' });
+        return sendObject(request, reply, 200, result.object, result.bytes);
+      }
       let compute: (current: StoredObject) => KubeObject;
       if (request.method === 'PUT') {
         const kind = isScale ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: info.group, version: info.version, kind: info.kind };
@@ -116,7 +128,7 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
           return isScale ? fromScale(current, patched) : patched;
         };
       }
-      const result = await store.update(namespace, name!, compute, { ...opts, subresource: isScale ? undefined : 'status' });
+      const result = await store.update(namespace, name!, compute, { ...opts, subresource: isScale ? 'scale' : 'status' });
       const stored = result.object as StoredObject;
       return sendObject(request, reply, 200, view(stored), isScale ? undefined : result.bytes);
     }

@@ -35,6 +35,7 @@ import { objectOf, type CacheEntry, type Selectable } from '../watch/entry.js';
 import type { ListAnswer, ListQuery, ResourceCache } from '../watch/resource-cache.js';
 import { validateObjectMetaCreate, validateObjectMetaUpdate } from './object-meta.js';
 import type { Strategy } from './strategy.js';
+import { FieldManager, SERVER_MANAGER } from './field-manager.js';
 
 /** What admission sees of a write. */
 export interface AdmissionRequest {
@@ -53,6 +54,8 @@ export type Admit = (request: AdmissionRequest) => Promise<void>;
 /** Options shared by writes. */
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who writes, for managedFields (managerOrUserAgent of the request; default kube-apiserver). */
+  manager?: string;
 }
 
 /** DeleteOptions as kubemu reads them. */
@@ -72,8 +75,16 @@ export interface WriteResult {
 /** Computes the desired object from the current one (PUT body, patched object, status view...). */
 export type ComputeUpdate = (current: StoredObject) => KubeObject | Promise<KubeObject>;
 
-/** Which part of the object a write may change. */
-export type Subresource = 'status' | undefined;
+/** Which part of the object a write goes through: `status` changes status only; `scale` is recorded as such. */
+export type Subresource = 'status' | 'scale' | undefined;
+
+/** Options of update. */
+export interface UpdateOptions extends WriteOptions {
+  subresource?: Subresource;
+  createBody?: KubeObject;
+  /** The computed object carries its managedFields already (server-side apply). */
+  managedFieldsSet?: boolean;
+}
 
 const MAX_GENERATE_ATTEMPTS = 8;
 const MAX_CONFLICT_RETRIES = 16;
@@ -85,6 +96,7 @@ export class GenericStore {
   readonly #storage: Storage;
   readonly #admit: Admit;
   readonly #hasStatus: boolean;
+  readonly #fields: FieldManager;
   #cache?: ResourceCache;
 
   constructor(options: { info: ResourceInfo; strategy: Strategy; storage: Storage; admit?: Admit }) {
@@ -93,6 +105,7 @@ export class GenericStore {
     this.#storage = options.storage;
     this.#admit = options.admit ?? (async () => {});
     this.#hasStatus = options.info.subresources.some((s) => s.name === 'status');
+    this.#fields = new FieldManager(options.info);
   }
 
   /** Serves reads from `cache` from now on (set once the registry has loaded it). */
@@ -129,8 +142,9 @@ export class GenericStore {
   }
 
   /** Creates an object in `namespace` (ignored for cluster-scoped resources); takes ownership of `body`. */
-  async create(namespace: string | undefined, body: KubeObject, options: WriteOptions = {}): Promise<WriteResult> {
+  async create(namespace: string | undefined, body: KubeObject, options: WriteOptions & { managedFieldsSet?: boolean } = {}): Promise<WriteResult> {
     const obj = this.#prepareCreate(namespace, body);
+    if (!options.managedFieldsSet) this.#fields.update(undefined, obj, options.manager ?? SERVER_MANAGER);
     const meta = obj.metadata!;
     const generated = !meta.name && !!meta.generateName;
     for (let attempt = 1; ; attempt++) {
@@ -161,7 +175,7 @@ export class GenericStore {
     namespace: string | undefined,
     name: string,
     compute: ComputeUpdate,
-    options: WriteOptions & { subresource?: Subresource; createBody?: KubeObject } = {},
+    options: UpdateOptions = {},
   ): Promise<WriteResult> {
     const key = objectKey(this.info, namespace, name);
     for (let attempt = 1; ; attempt++) {
@@ -175,6 +189,8 @@ export class GenericStore {
       const current = decodeStored(entry.value);
       const desired = clone(await compute(clone(current)));
       const next = this.#prepareUpdate(desired, current, name, options.subresource);
+      if (options.managedFieldsSet) setOrDelete(next, desired.metadata?.managedFields);
+      else this.#fields.update(current, next, options.manager ?? SERVER_MANAGER, options.subresource);
       if (sameContent(next, current)) return { object: current, bytes: entry.value, created: false };
       this.#validateUpdate(next, current);
       await this.#admit({
@@ -199,6 +215,36 @@ export class GenericStore {
         if (err instanceof StorageError && err.code === 'Conflict' && attempt < MAX_CONFLICT_RETRIES) continue;
         throw this.#translate(err, name);
       }
+    }
+  }
+
+  /**
+   * Server-side apply: merges `applied` into the current object (or creates it, except through a
+   * subresource), re-applying against the fresh object when a concurrent write wins.
+   */
+  async apply(
+    namespace: string | undefined,
+    name: string,
+    applied: KubeObject,
+    options: WriteOptions & { manager: string; force: boolean; subresource?: Subresource },
+  ): Promise<WriteResult> {
+    const request = { manager: options.manager, force: options.force, subresource: options.subresource };
+    if (applied.metadata?.name !== undefined && applied.metadata.name !== name)
+      throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    const run = (live: KubeObject | undefined) => this.#fields.apply(live, clone(applied), request);
+    const update = () => this.update(namespace, name, (current) => run(current), { ...options, managedFieldsSet: true });
+    try {
+      return await update();
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 404) || options.subresource) throw err;
+    }
+    const created = run(undefined);
+    (created.metadata ??= {}).name = name;
+    try {
+      return await this.create(namespace, created, { ...options, managedFieldsSet: true });
+    } catch (err) {
+      if (err instanceof StatusError && err.reason === 'AlreadyExists') return update();
+      throw err;
     }
   }
 
@@ -275,7 +321,6 @@ export class GenericStore {
     meta.creationTimestamp = nowTimestamp();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
-    delete meta.managedFields;
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     if (this.#hasStatus) delete obj.status;
@@ -297,7 +342,7 @@ export class GenericStore {
 
     let next: KubeObject;
     if (subresource === 'status') {
-      // The status endpoint changes only status; everything else is kept from the stored object.
+      // The status endpoint changes only status (and managedFields); everything else is kept from the stored object.
       next = clone(current) as KubeObject;
       next.status = desired.status;
     } else {
@@ -317,7 +362,7 @@ export class GenericStore {
     nextMeta.creationTimestamp = current.metadata.creationTimestamp;
     copyOrDelete(nextMeta, current.metadata, 'deletionTimestamp');
     copyOrDelete(nextMeta, current.metadata, 'deletionGracePeriodSeconds');
-    copyOrDelete(nextMeta, current.metadata, 'managedFields');
+    if (subresource === 'status') setOrDelete(next, desired.metadata?.managedFields ?? current.metadata.managedFields);
     nextMeta.resourceVersion = current.metadata.resourceVersion;
     if (this.strategy.tracksGeneration) {
       nextMeta.generation = current.metadata.generation ?? 1;
@@ -366,6 +411,12 @@ export class GenericStore {
         return err;
     }
   }
+}
+
+function setOrDelete(obj: KubeObject, managedFields: unknown): void {
+  const meta = (obj.metadata ??= {});
+  if (Array.isArray(managedFields)) meta.managedFields = managedFields;
+  else delete meta.managedFields;
 }
 
 function copyOrDelete<T extends object>(target: T, source: T, key: keyof T): void {

@@ -1,17 +1,21 @@
 /**
  * Conformance: the scenario API. A scenario is a name, the kubectl versions it skips (each with a
- * reason), an optional known-issue marker and `run(ctx)`; ctx runs kubectl and plain HTTP against
- * the cluster under test and gives the scenario a private namespace. Assertion helpers throw
- * `ExpectationError`s whose messages say what was expected and what came back.
+ * reason), an optional known-issue marker and `run(ctx)`; ctx runs kubectl (to completion or in
+ * the background) and plain HTTP (whole answers or watch streams) against the cluster under test
+ * and gives the scenario a private namespace. A scenario that uses no kubectl says `httpOnly` and
+ * runs once per suite instead of once per kubectl version; one that relies on settings of the
+ * server (such as its watch event window) says `needsServerSettings` and is skipped when the
+ * runner does not know them (an external cluster). Assertion helpers throw `ExpectationError`s
+ * whose messages say what was expected and what came back.
  * Owns: the contract between scenarios and the runner. Must not: know kubemu (scenarios must hold
  * against a real cluster) or how results are printed.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { HttpOptions, HttpResult, Json } from './http-client.js';
-import type { KubectlResult } from './kubectl.js';
+import type { HttpOptions, HttpResult, Json, WatchStream } from './http-client.js';
+import type { KubectlProcess, KubectlResult } from './kubectl.js';
 
-export type { HttpOptions, HttpResult, Json } from './http-client.js';
-export type { KubectlResult } from './kubectl.js';
+export type { HttpOptions, HttpResult, Json, WatchEvent, WatchStream } from './http-client.js';
+export type { KubectlProcess, KubectlResult } from './kubectl.js';
 export { versionMatches } from './versions.js';
 
 /** Versions a scenario does not apply to (range syntax of versions.ts) and why. */
@@ -32,6 +36,17 @@ export const NEEDS_PROTOBUF_BODIES: SkipRule = {
   reason: 'later issue: kubectl >=1.32 sends protobuf bodies for create <kind>',
 };
 
+/**
+ * Settings of the server under test that some scenarios depend on. Only a runner that started
+ * the server itself knows them; against an external kubeconfig they are unknown.
+ */
+export interface ServerSettings {
+  /** Events each resource keeps for watches and continue tokens to resume from (at least this many). */
+  eventWindow: number;
+  /** Interval of the periodic BOOKMARK events of watches that allow them. */
+  bookmarkIntervalMs: number;
+}
+
 /** What a scenario can do. */
 export interface Context {
   /** The kubectl minor version of this run, e.g. "1.31". */
@@ -44,6 +59,12 @@ export interface Context {
   kubectl(args: string[], options?: { stdin?: string }): Promise<KubectlResult>;
   /** One HTTP request with the kubeconfig's credentials (or none with `auth: false`). */
   http(method: string, path: string, options?: HttpOptions): Promise<HttpResult>;
+  /** Starts kubectl in the background (`get -w`, `wait`); the runner stops it when the scenario ends. */
+  startKubectl(args: string[]): KubectlProcess;
+  /** Opens a watch stream (GET of `path`, which says `watch=true`); the runner closes it when the scenario ends. */
+  watch(path: string, options?: Omit<HttpOptions, 'body'>): Promise<WatchStream>;
+  /** The server's settings; throws unless the scenario set `needsServerSettings`. */
+  readonly settings: ServerSettings;
 }
 
 /** One conformance case. Keep it small and its expectations those of a real cluster. */
@@ -56,6 +77,10 @@ export interface Scenario {
   namespace?: boolean;
   /** A kubemu bug this scenario exposes: a failure is reported as `not ok # known` and does not fail the tap test. */
   knownIssue?: string;
+  /** The scenario runs no kubectl: run it once per suite (reported as version `http`), not per kubectl version. */
+  httpOnly?: boolean;
+  /** Why the scenario needs `ctx.settings`; it is skipped with this reason when they are unknown. */
+  needsServerSettings?: string;
   run(ctx: Context): Promise<void>;
 }
 

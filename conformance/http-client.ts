@@ -1,6 +1,7 @@
 /**
  * Conformance: a minimal HTTP(S) client for one API server, authenticated with a kubeconfig's
- * credentials (client certificate, bearer token or basic auth), or deliberately without any.
+ * credentials (client certificate, bearer token or basic auth), or deliberately without any;
+ * whole responses, or watch streams read event by event.
  * Owns: request building, TLS agents, response decoding. Must not: know scenarios or kubemu.
  */
 import http from 'node:http';
@@ -27,10 +28,80 @@ export interface HttpResult {
   json: Json | undefined;
 }
 
+/** One event of a watch stream: a line `{"type":"ADDED|MODIFIED|DELETED|BOOKMARK|ERROR","object":{…}}`. */
+export interface WatchEvent {
+  type: string;
+  object: Json;
+}
+
+/** An open watch (a GET whose body streams one JSON event per line). */
+export interface WatchStream {
+  status: number;
+  headers: Record<string, string>;
+  /** The whole body when the status is not 200 (the stream is then already ended). */
+  text: string;
+  /**
+   * The next event; undefined once the server has ended the stream. Rejects when none arrives
+   * within `timeoutMs` (default 10 s) or when a line is not a watch event.
+   */
+  next(timeoutMs?: number): Promise<WatchEvent | undefined>;
+  /** Aborts the request (idempotent). */
+  close(): void;
+}
+
 /** Sends requests to one server; `close()` releases its connections. */
 export interface HttpClient {
   request(method: string, path: string, options?: HttpOptions): Promise<HttpResult>;
+  /** GETs `path` (which should say `watch=true`) and resolves once the response headers arrive. */
+  watch(path: string, options?: Omit<HttpOptions, 'body'>): Promise<WatchStream>;
   close(): void;
+}
+
+/** Splits a response body into lines and hands them out one at a time. */
+function lineReader(res: http.IncomingMessage): (timeoutMs: number) => Promise<string | undefined> {
+  const lines: string[] = [];
+  let partial = '';
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  res.setEncoding('utf8');
+  res.on('data', (chunk: string) => {
+    const parts = (partial + chunk).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts.filter((l) => l.trim() !== ''));
+    wake?.();
+  });
+  res.on('end', () => {
+    if (partial.trim() !== '') lines.push(partial);
+    ended = true;
+    wake?.();
+  });
+  res.on('error', (err) => {
+    failure = err;
+    wake?.();
+  });
+  res.on('close', () => {
+    ended = true;
+    wake?.();
+  });
+  return async (timeoutMs) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (lines.length) return lines.shift();
+      if (failure) throw failure;
+      if (ended) return undefined;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no watch event within ${timeoutMs} ms`);
+      await new Promise<void>((resolveWait) => {
+        const timer = setTimeout(resolveWait, left);
+        wake = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          resolveWait();
+        };
+      });
+    }
+  };
 }
 
 function flattenHeaders(raw: http.IncomingHttpHeaders): Record<string, string> {
@@ -73,26 +144,31 @@ export function httpClient(connection: Connection, timeoutMs = 30_000): HttpClie
     return {};
   }
 
+  function prepare(method: string, path: string, options: HttpOptions) {
+    const auth = options.auth ?? true;
+    let payload: Buffer | undefined;
+    const headers: Record<string, string> = { accept: 'application/json', ...(auth ? credentials() : {}) };
+    if (options.body !== undefined) {
+      if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) {
+        payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
+      } else {
+        payload = Buffer.from(JSON.stringify(options.body));
+        headers['content-type'] = 'application/json';
+      }
+      headers['content-length'] = String(payload.length);
+    }
+    Object.assign(headers, options.headers ?? {});
+    const target = new URL(basePath + path, base);
+    const send = secure ? https.request : http.request;
+    return { target, send, payload, init: { method, headers, agent: auth ? authAgent : anonAgent } };
+  }
+
   return {
     request(method, path, options = {}) {
-      const auth = options.auth ?? true;
-      let payload: Buffer | undefined;
-      const headers: Record<string, string> = { accept: 'application/json', ...(auth ? credentials() : {}) };
-      if (options.body !== undefined) {
-        if (typeof options.body === 'string' || Buffer.isBuffer(options.body)) {
-          payload = Buffer.isBuffer(options.body) ? options.body : Buffer.from(options.body);
-        } else {
-          payload = Buffer.from(JSON.stringify(options.body));
-          headers['content-type'] = 'application/json';
-        }
-        headers['content-length'] = String(payload.length);
-      }
-      Object.assign(headers, options.headers ?? {});
-      const target = new URL(basePath + path, base);
-      const send = secure ? https.request : http.request;
+      const { target, send, payload, init } = prepare(method, path, options);
       return new Promise<HttpResult>((resolvePromise, reject) => {
         let answered = false;
-        const req = send(target, { method, headers, agent: auth ? authAgent : anonAgent, timeout: timeoutMs }, (res) => {
+        const req = send(target, { ...init, timeout: timeoutMs }, (res) => {
           answered = true;
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -108,6 +184,41 @@ export function httpClient(connection: Connection, timeoutMs = 30_000): HttpClie
           if (!answered) reject(err);
         });
         req.end(payload);
+      });
+    },
+    watch(path, options = {}) {
+      const { target, send, init } = prepare('GET', path, options);
+      return new Promise<WatchStream>((resolvePromise, reject) => {
+        const req = send(target, { ...init, timeout: timeoutMs }, (res) => {
+          req.setTimeout(0);
+          const readLine = lineReader(res);
+          const close = () => req.destroy();
+          const stream: WatchStream = {
+            status: res.statusCode ?? 0,
+            headers: flattenHeaders(res.headers),
+            text: '',
+            close,
+            async next(wait = 10_000) {
+              const line = await readLine(wait);
+              if (line === undefined) return undefined;
+              const event = parseJson(line);
+              if (event === null || typeof event !== 'object' || Array.isArray(event) || typeof event.type !== 'string' || event.object === undefined)
+                throw new Error(`not a watch event: ${line.slice(0, 300)}`);
+              return { type: event.type, object: event.object };
+            },
+          };
+          if (stream.status === 200) return resolvePromise(stream);
+          // Not a stream: read the Status the server answered with.
+          void (async () => {
+            const lines: string[] = [];
+            for (let line = await readLine(timeoutMs); line !== undefined; line = await readLine(timeoutMs)) lines.push(line);
+            stream.text = lines.join('\n');
+            resolvePromise(stream);
+          })().catch(reject);
+        });
+        req.on('timeout', () => req.destroy(new Error(`GET ${path}: no answer in ${timeoutMs} ms`)));
+        req.on('error', reject);
+        req.end();
       });
     },
     close() {

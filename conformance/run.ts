@@ -1,6 +1,7 @@
 /**
  * Conformance CLI (`npm run conformance -- [options]`): runs every scenario for each kubectl
- * version against a fresh in-process kubemu, or against any cluster given by --kubeconfig.
+ * version against a fresh in-process kubemu (started with the suite's server settings, which the
+ * scenarios that need them are told), or against any cluster given by --kubeconfig.
  * Prints one line per scenario × version and a final `N passed, N failed[, N skipped]`; exits 1
  * when anything failed (known kubemu issues included), 2 on bad usage.
  * Owns: argument parsing and output. Must not: hold scenario logic.
@@ -8,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { startKubemu, type Kubemu } from '../src/index.js';
 import { scenarios } from './scenarios/index.js';
-import { formatResult, runSuite, summarize } from './suite.js';
+import { formatResult, runSuite, SUITE_SERVER_SETTINGS, summarize } from './suite.js';
 import { DEFAULT_VERSIONS, parseVersionList } from './versions.js';
 
 const USAGE = `usage: npm run conformance -- [--kubectl 1.29,1.31] [--kubeconfig FILE [--context NAME]] [--filter TEXT] [--ignore-skips]
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
   try {
     let kubeconfigPath = args.kubeconfig;
     if (!kubeconfigPath) {
-      kubemu = await startKubemu();
+      kubemu = await startKubemu({ ...SUITE_SERVER_SETTINGS });
       kubeconfigPath = kubemu.kubeconfigPath;
       console.log(`# target: in-process kubemu at ${kubemu.url}`);
     } else {
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
       versions,
       scenarios,
       ignoreSkips: args['ignore-skips'],
+      ...(kubemu ? { serverSettings: SUITE_SERVER_SETTINGS } : {}),
       ...(args.context ? { context: args.context } : {}),
       ...(args.filter ? { filter: args.filter } : {}),
       onResult: (result) => console.log(formatResult(result)),

@@ -6,7 +6,7 @@
  */
 
 /** The kubectl versions the suite runs by default. */
-export const DEFAULT_VERSIONS = ['1.29', '1.30', '1.31'];
+export const DEFAULT_VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'];
 
 function minor(version: string): [number, number] {
   const match = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(version.trim());

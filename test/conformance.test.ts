@@ -1,13 +1,15 @@
 /**
- * Runs the conformance suite (conformance/) in-process against a fresh kubemu for kubectl
- * 1.29–1.31: one assertion per scenario × version. Scenarios marked knownIssue are reported as
- * TODO failures (they do not fail this test); versions whose binary is absent are skipped.
+ * Runs the conformance suite (conformance/) in-process against a fresh kubemu started with the
+ * suite's server settings, for kubectl 1.27–1.33: one assertion per scenario × version, plus one
+ * per HTTP-only scenario (run once). Scenarios marked knownIssue are reported as TODO failures
+ * (they do not fail this test); versions whose binary is absent are skipped. About a minute on
+ * two cores; the file's timeout is raised to 150 s.
  */
 import t from 'tap';
 import type { Test } from 'tap';
 import { findKubectl } from '../conformance/kubectl.js';
 import { scenarios } from '../conformance/scenarios/index.js';
-import { runSuite, type ScenarioResult } from '../conformance/suite.js';
+import { runSuite, SUITE_SERVER_SETTINGS, type ScenarioResult } from '../conformance/suite.js';
 import { DEFAULT_VERSIONS } from '../conformance/versions.js';
 import { startKubemu } from '../src/index.js';
 
@@ -34,11 +36,18 @@ function assertResult(t: Test, result: ScenarioResult): void {
 if (installed.length === 0) {
   t.pass('conformance suite', { skip: `no kubectl.<version> binaries for ${DEFAULT_VERSIONS.join(', ')} (set KUBEMU_KUBECTL_DIR)` });
 } else {
+  t.setTimeout(150_000);
   t.test(`conformance scenarios × kubectl ${installed.join(', ')}`, async (t) => {
     const missing = DEFAULT_VERSIONS.filter((v) => !installed.includes(v));
     if (missing.length) t.comment(`kubectl ${missing.join(', ')} not installed: those versions are skipped`);
-    const kubemu = await startKubemu();
+    const kubemu = await startKubemu({ ...SUITE_SERVER_SETTINGS });
     t.teardown(() => kubemu.close());
-    await runSuite({ kubeconfigPath: kubemu.kubeconfigPath, versions: installed, scenarios, onResult: (result) => assertResult(t, result) });
+    await runSuite({
+      kubeconfigPath: kubemu.kubeconfigPath,
+      versions: installed,
+      scenarios,
+      serverSettings: SUITE_SERVER_SETTINGS,
+      onResult: (result) => assertResult(t, result),
+    });
   });
 }

@@ -1,5 +1,6 @@
 /**
- * Conformance scenarios: the suite, in the order it runs (cheap discovery first, then objects).
+ * Conformance scenarios: the suite, in the order it runs (cheap discovery first, then objects);
+ * the runner takes the httpOnly ones out and runs them once, before the per-version passes.
  * Must not: hold scenario logic.
  */
 import type { Scenario } from '../harness.js';
@@ -17,8 +18,33 @@ import { aggregatedDiscovery, healthz, legacyRoots, resourceLists } from './http
 import { badToken, bodyTooLarge, malformedJson, noCredentials, unknownResource } from './http-errors.js';
 import { invalidLabelKey, invalidLabelValue } from './labels.js';
 import { systemNamespaces } from './namespaces.js';
+import {
+  allNamespaces,
+  chunkSize,
+  columnsConfigMapSecretNamespace,
+  columnsDeployment,
+  columnsPod,
+  columnsService,
+  columnsServiceNodePort,
+  labelColumns,
+  outputFormats,
+  sortBy,
+} from './reads.js';
+import {
+  continueErrors,
+  continueResourceVersionZero,
+  expiredContinue,
+  fieldSelectors,
+  labelSelectorSets,
+  pagination,
+  partialObjectMetadata,
+  resourceVersionMatch,
+  tables,
+} from './reads-http.js';
 import { scaleDeployment } from './scale.js';
 import { httpVersion, kubectlVersion } from './version.js';
+import { getWatch, getWatchEvents, waitForCondition, waitForDelete, waitForJsonPath } from './watch.js';
+import { watchBookmark, watchBookmarkPeriodic, watchEvents, watchInitialState, watchTable, watchTooOld } from './watch-http.js';
 
 /** Every scenario of the suite. */
 export const scenarios: Scenario[] = [
@@ -45,4 +71,34 @@ export const scenarios: Scenario[] = [
   invalidLabelKey,
   invalidLabelValue,
   scaleDeployment,
+  columnsConfigMapSecretNamespace,
+  columnsPod,
+  columnsDeployment,
+  columnsService,
+  columnsServiceNodePort,
+  allNamespaces,
+  labelColumns,
+  sortBy,
+  outputFormats,
+  chunkSize,
+  getWatch,
+  getWatchEvents,
+  waitForDelete,
+  waitForJsonPath,
+  waitForCondition,
+  labelSelectorSets,
+  fieldSelectors,
+  pagination,
+  continueErrors,
+  continueResourceVersionZero,
+  resourceVersionMatch,
+  expiredContinue,
+  tables,
+  partialObjectMetadata,
+  watchEvents,
+  watchInitialState,
+  watchBookmark,
+  watchBookmarkPeriodic,
+  watchTooOld,
+  watchTable,
 ];

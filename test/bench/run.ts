@@ -1,13 +1,16 @@
 /**
- * `npm run bench`: runs the start-up, API and storage benchmarks in that order (start-up first,
- * so the import of kubemu is cold) and prints ONE JSON document to stdout:
- * `{ machine, startup, api, storage }`. Progress goes to stderr. The storage benchmark is
- * optional: when `storage.ts` is missing or fails to load, `storage` holds a note instead.
+ * `npm run bench`: runs the start-up, API, storage and read-path benchmarks in that order
+ * (start-up first, so the import of kubemu is cold) and prints ONE JSON document to stdout:
+ * `{ machine, goals, startup, api, storage, reads }`. Progress goes to stderr. The storage
+ * benchmark is optional: when `storage.ts` is missing or fails to load, `storage` holds a note
+ * instead. `KUBEMU_BENCH_SKIP=reads` skips the read benchmark (`reads.watch`, `reads.pods`,
+ * `reads.100k` skip one of its sections).
  * Owns: sequencing and the output document. Must not: measure anything itself or assert.
  */
 
 import { cpus, totalmem } from 'node:os';
 import { benchApi, type ApiBenchResult } from './api.js';
+import { benchReads, readsSkipFromEnv, type ReadsBenchResult } from './reads.js';
 import { benchStartup, type StartupResult } from './startup.js';
 
 type Bench = () => Promise<Record<string, unknown>>;
@@ -37,9 +40,10 @@ async function timed<T>(name: string, bench: () => Promise<T>): Promise<T | Fail
 
 /**
  * The project's goals next to the figures (reported, never asserted): durable creates at least
- * half the floor's throughput; startKubemu answering within 50 ms on memory storage.
+ * half the floor's throughput; startKubemu answering within 50 ms on memory storage; the read
+ * path's (watch fan-out, selected LIST) as `reads.ts` reports them.
  */
-function goals(startup: StartupResult | Failed, api: ApiBenchResult | Failed): Record<string, unknown> {
+function goals(startup: StartupResult | Failed, api: ApiBenchResult | Failed, reads: ReadsBenchResult | Failed | { skipped: string }): Record<string, unknown> {
   const create = 'summary' in api ? api.summary.create : undefined;
   const memory = 'memoryPlain' in startup ? startup.memoryPlain : undefined;
   return {
@@ -49,6 +53,7 @@ function goals(startup: StartupResult | Failed, api: ApiBenchResult | Failed): R
       levelVsFloorMemory: { rps: create?.rpsRatio.levelVsFloorMemory ?? null, cpu: create?.cpuRatio.levelVsFloorMemory ?? null },
     },
     startMemoryMs: { goal: '< 50', median: memory?.medianMs ?? null, firstInProcess: memory?.firstMs ?? null },
+    ...('goals' in reads ? reads.goals : {}),
   };
 }
 
@@ -59,5 +64,7 @@ const startup = await timed('startup', () => benchStartup());
 const api = await timed('api', () => benchApi());
 const storageBench = await loadStorageBench();
 const storage = typeof storageBench === 'string' ? { skipped: storageBench } : await timed('storage', storageBench);
+const skip = (process.env.KUBEMU_BENCH_SKIP ?? '').split(',').map((s) => s.trim());
+const reads = skip.includes('reads') ? { skipped: 'KUBEMU_BENCH_SKIP=reads' } : await timed('reads', () => benchReads(readsSkipFromEnv()));
 process.stderr.write(`bench total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-console.log(JSON.stringify({ machine, goals: goals(startup, api), startup, api, storage }, null, 2));
+console.log(JSON.stringify({ machine, goals: goals(startup, api, reads), startup, api, storage, reads }, null, 2));

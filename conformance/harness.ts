@@ -24,18 +24,6 @@ export interface SkipRule {
   reason: string;
 }
 
-/** kubectl ≤1.28 validates `-f` input against protobuf /openapi/v2, which kubemu serves later. */
-export const NEEDS_OPENAPI_V2_PROTOBUF: SkipRule = {
-  versions: '<1.29',
-  reason: 'later issue: kubectl <1.29 needs protobuf /openapi/v2 for -f commands',
-};
-
-/** kubectl ≥1.32 sends protobuf bodies for `create <kind>`, which kubemu decodes later. */
-export const NEEDS_PROTOBUF_BODIES: SkipRule = {
-  versions: '>=1.32',
-  reason: 'later issue: kubectl >=1.32 sends protobuf bodies for create <kind>',
-};
-
 /**
  * Settings of the server under test that some scenarios depend on. Only a runner that started
  * the server itself knows them; against an external kubeconfig they are unknown.

@@ -11,8 +11,6 @@ import {
   expectFailure,
   expectStatus,
   expectSuccess,
-  NEEDS_OPENAPI_V2_PROTOBUF,
-  NEEDS_PROTOBUF_BODIES,
   pick,
   scenario,
 } from '../harness.js';
@@ -39,7 +37,6 @@ export const notFound = scenario({
 export const alreadyExistsCreateConfigMap = scenario({
   name: 'errors/already-exists-create-configmap',
   namespace: true,
-  skip: [NEEDS_PROTOBUF_BODIES],
   async run(ctx) {
     const args = ['-n', ctx.namespace, 'create', 'configmap', 'dup', '--from-literal=a=1'];
     expectSuccess(await ctx.kubectl(args), 'first create');
@@ -51,7 +48,6 @@ export const alreadyExistsCreateConfigMap = scenario({
 export const alreadyExistsCreateFile = scenario({
   name: 'errors/already-exists-create-f',
   namespace: true,
-  skip: [NEEDS_OPENAPI_V2_PROTOBUF],
   async run(ctx) {
     const args = ['-n', ctx.namespace, 'create', '-f', '-'];
     expectEqual(expectSuccess(await ctx.kubectl(args, { stdin: configMapYaml('dup') }), 'first create -f'), 'configmap/dup created\n', 'first create -f output');
@@ -70,7 +66,6 @@ export const alreadyExistsCreateFile = scenario({
 export const conflictStaleReplace = scenario({
   name: 'errors/conflict-stale-replace',
   namespace: true,
-  skip: [NEEDS_OPENAPI_V2_PROTOBUF],
   async run(ctx) {
     const ns = ['-n', ctx.namespace];
     expectSuccess(await ctx.kubectl([...ns, 'create', '-f', '-'], { stdin: configMapYaml('cm1') }), 'create -f');
@@ -98,7 +93,6 @@ export const conflictStaleReplace = scenario({
 export const invalidName = scenario({
   name: 'errors/invalid-name',
   namespace: true,
-  skip: [NEEDS_OPENAPI_V2_PROTOBUF],
   async run(ctx) {
     expectFailure(
       await ctx.kubectl(['-n', ctx.namespace, 'create', '-f', '-'], { stdin: configMapYaml('Bad_Name') }),
@@ -127,7 +121,6 @@ export const invalidName = scenario({
 export const invalidNameCreateConfigMap = scenario({
   name: 'errors/invalid-name-create-configmap',
   namespace: true,
-  skip: [NEEDS_PROTOBUF_BODIES],
   async run(ctx) {
     expectFailure(
       await ctx.kubectl(['-n', ctx.namespace, 'create', 'configmap', 'Bad_Name', '--from-literal=a=1']),

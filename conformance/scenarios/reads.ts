@@ -111,8 +111,6 @@ export const columnsService = scenario({
 export const columnsServiceNodePort = scenario({
   name: 'get/columns-service-nodeport',
   namespace: true,
-  knownIssue:
-    'a NodePort service gets no spec.ports[].nodePort (kube-apiserver allocates one from 30000-32767) nor the externalTrafficPolicy: Cluster default, so PORT(S) prints 80/TCP instead of 80:3xxxx/TCP',
   async run(ctx) {
     const created = await create(ctx, collection(ctx, 'services'), service('np', { type: 'NodePort', selector: { app: 'web' }, ports: SERVICE_PORTS }));
     expectMatch(String(pick(created, 'spec.ports.0.nodePort')), /^3\d{4}$/, 'allocated spec.ports[0].nodePort');

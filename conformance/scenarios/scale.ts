@@ -3,14 +3,13 @@
  * deployments/<name>/scale) and over HTTP (autoscaling/v1 Scale, selector from spec.selector).
  * Must not: depend on kubemu specifics or on a running deployment controller.
  */
-import { expectEqual, expectFailure, expectSuccess, NEEDS_OPENAPI_V2_PROTOBUF, pick, scenario } from '../harness.js';
+import { expectEqual, expectFailure, expectSuccess, pick, scenario } from '../harness.js';
 import { deploymentYaml } from './manifests.js';
 
 /** create -f a Deployment, scale it to 3, read the Scale back; a failed --current-replicas precondition. */
 export const scaleDeployment = scenario({
   name: 'deployment/scale',
   namespace: true,
-  skip: [NEEDS_OPENAPI_V2_PROTOBUF],
   async run(ctx) {
     const ns = ['-n', ctx.namespace];
     const created = await ctx.kubectl([...ns, 'create', '-f', '-'], { stdin: deploymentYaml('web') });

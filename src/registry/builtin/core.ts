@@ -50,12 +50,22 @@ function defaultService(obj: KubeObject, old?: KubeObject): void {
     spec.ipFamilyPolicy ??= oldSpec?.ipFamilyPolicy ?? 'SingleStack';
     spec.internalTrafficPolicy ??= 'Cluster';
   }
+  const exposed = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+  if (exposed) spec.externalTrafficPolicy ??= oldSpec?.externalTrafficPolicy ?? 'Cluster';
+  if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+  const oldPorts = Array.isArray(oldSpec?.ports) ? (oldSpec.ports as Record<string, unknown>[]) : [];
   if (Array.isArray(spec.ports))
     for (const port of spec.ports) {
       if (!isObject(port)) continue;
       port.protocol ??= 'TCP';
       port.targetPort ??= port.port;
+      if (exposed) port.nodePort ??= oldPorts.find((o) => o.port === port.port && o.protocol === port.protocol)?.nodePort ?? allocateNodePort();
     }
+}
+
+/** A random port of the default node-port range 30000–32767. */
+function allocateNodePort(): number {
+  return randomInt(30000, 32768);
 }
 
 const services = strategy({

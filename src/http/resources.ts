@@ -5,7 +5,7 @@
  * Owns: HTTP ⇄ registry for resources. Must not: hold resource-specific rules.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, methodNotSupported, pathNotFound, unsupportedMediaType } from '../api/errors.js';
+import { methodNotSupported, pathNotFound, unsupportedMediaType } from '../api/errors.js';
 import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
 import type { KubeObject, StoredObject } from '../api/types.js';
 import { decodeObject, mediaTypeOf, parseBody } from '../codec/decode.js';
@@ -14,7 +14,9 @@ import { isApplyPatch, readApplyBody, readPatch } from './patch-body.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
 import { fromScale, toScale } from '../registry/scale.js';
-import { deleteOptions, writeQuery, type Query } from './options.js';
+import { deleteOptions, writeQuery, type Query, type WriteQuery } from './options.js';
+import { addWarnings, checkBody, checkPatched } from './field-validation.js';
+import { PROTOBUF_MEDIA_TYPE } from '../codec/protobuf/index.js';
 import type { ResourcePath } from './request-info.js';
 import { listBytes, sendObject, sendStatus } from './respond.js';
 import { parseListOptions } from '../api/list-options.js';
@@ -50,7 +52,7 @@ export async function handleResource(
     if (method === 'POST') {
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'create');
       const opts = writeQuery(query, 'CreateOptions', { userAgent: request.headers['user-agent'] });
-      const body = decodeObject(bodyOf(request), request.headers['content-type'], expectedKind(registry, info));
+      const body = decodeChecked(registry, info, request, reply, opts);
       const result = await store.create(namespace, body, opts);
       return sendObject(request, reply, 201, result.object, result.bytes);
     }
@@ -70,7 +72,7 @@ export async function handleResource(
       return getObject(store, settings, namespace, name, request, reply);
     case 'PUT': {
       const opts = writeQuery(query, 'UpdateOptions', { userAgent: request.headers['user-agent'] });
-      const body = decodeObject(bodyOf(request), request.headers['content-type'], expectedKind(registry, info));
+      const body = decodeChecked(registry, info, request, reply, opts);
       const result = await store.update(namespace, name, () => body, { ...opts, createBody: body });
       return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
     }
@@ -81,8 +83,8 @@ export async function handleResource(
         const result = await store.apply(namespace, name, readApplyBody(bodyOf(request)), opts);
         return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
       }
-      const patch = readPatch(request, bodyOf(request), () => schemaNodeFor(info.group, info.version, info.kind));
-      const result = await store.update(namespace, name, (current) => patch(current) as KubeObject, opts);
+      const patch = checkedPatch(info, request, reply, opts, () => schemaNodeFor(info.group, info.version, info.kind));
+      const result = await store.update(namespace, name, (current) => patch(current), opts);
       return sendObject(request, reply, 200, result.object, result.bytes);
     }
     case 'DELETE': {
@@ -116,17 +118,17 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
       }
       let compute: (current: StoredObject) => KubeObject;
       if (request.method === 'PUT') {
-        const kind = isScale ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: info.group, version: info.version, kind: info.kind };
-        const body = decodeObject(bodyOf(request), request.headers['content-type'], kind);
+        const body = isScale
+          ? decodeObject(bodyOf(request), request.headers['content-type'], { group: 'autoscaling', version: 'v1', kind: 'Scale' })
+          : decodeChecked(undefined, info, request, reply, opts);
         compute = (current) => (isScale ? fromScale(current, body) : body);
       } else {
-        const patch = readPatch(request, bodyOf(request), () =>
-          isScale ? schemaNodeFor('autoscaling', 'v1', 'Scale') : schemaNodeFor(info.group, info.version, info.kind),
-        );
-        compute = (current) => {
-          const patched = patch(view(current)) as KubeObject;
-          return isScale ? fromScale(current, patched) : patched;
-        };
+        if (isScale) {
+          const patch = readPatch(request, bodyOf(request), () => schemaNodeFor('autoscaling', 'v1', 'Scale'));
+          compute = (current) => fromScale(current, patch(view(current)) as KubeObject);
+        } else {
+          compute = checkedPatch(info, request, reply, opts, () => schemaNodeFor(info.group, info.version, info.kind));
+        }
       }
       const result = await store.update(namespace, name!, compute, { ...opts, subresource: isScale ? 'scale' : 'status' });
       const stored = result.object as StoredObject;
@@ -160,6 +162,43 @@ function expectedKind(registry: Registry, info: ResourceInfo) {
     version: info.version,
     kind: info.kind,
     isKnownKind: (apiVersion: string, kind: string) => registry.resources.some((r) => apiVersionOf(r) === apiVersion && r.kind === kind),
+  };
+}
+
+/** Decodes a create/update body and runs the decode checks of built-in kinds (warnings go on the reply). */
+function decodeChecked(
+  registry: Registry | undefined,
+  info: ResourceInfo,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: WriteQuery,
+): KubeObject {
+  const contentType = request.headers['content-type'];
+  const expected = registry ? expectedKind(registry, info) : { group: info.group, version: info.version, kind: info.kind };
+  const body = decodeObject(bodyOf(request), contentType, expected);
+  const mediaType = mediaTypeOf(contentType);
+  // Upstream does not check protobuf bodies strictly: unknown fields there are dropped silently.
+  const text = mediaType === 'application/json' || mediaType === '' ? bodyOf(request).toString('utf8') : undefined;
+  const checks = mediaType === PROTOBUF_MEDIA_TYPE ? { ...opts, fieldValidation: 'Ignore' as const } : opts;
+  addWarnings(reply, checkBody(info, body, text, checks));
+  return body;
+}
+
+/** A PATCH (not apply) whose patched object passes the decode checks (warnings go on the reply). */
+function checkedPatch(
+  info: ResourceInfo,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: WriteQuery,
+  schema: Parameters<typeof readPatch>[2],
+): (current: StoredObject) => KubeObject {
+  const body = bodyOf(request);
+  const patch = readPatch(request, body, schema);
+  const jsonPatch = mediaTypeOf(request.headers['content-type']) === 'application/json-patch+json';
+  return (current) => {
+    const patched = patch(current) as KubeObject;
+    addWarnings(reply, checkPatched(info, patched, body.toString('utf8'), opts, jsonPatch));
+    return patched;
   };
 }
 

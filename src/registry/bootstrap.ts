@@ -27,6 +27,8 @@ async function ensure(create: () => Promise<unknown>): Promise<void> {
 
 /** Creates whatever bootstrap object is missing. */
 export async function bootstrap(registry: Registry, options: BootstrapOptions): Promise<void> {
+  // With port 0 the real port is known only once listening; the Service then names the default one.
+  const port = options.port || 6443;
   const namespaces = registry.storeFor('', 'namespaces');
   for (const name of SYSTEM_NAMESPACES) await ensure(() => namespaces.create(undefined, { metadata: { name } }));
 
@@ -35,7 +37,7 @@ export async function bootstrap(registry: Registry, options: BootstrapOptions): 
     spec: {
       type: 'ClusterIP',
       clusterIP: '10.96.0.1',
-      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: options.port }],
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }],
       sessionAffinity: 'None',
     },
   };
@@ -44,7 +46,7 @@ export async function bootstrap(registry: Registry, options: BootstrapOptions): 
   const ip = /^\d+\.\d+\.\d+\.\d+$/.test(options.advertiseAddress) ? options.advertiseAddress : '127.0.0.1';
   const endpoints: KubeObject = {
     metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-    subsets: [{ addresses: [{ ip }], ports: [{ name: 'https', port: options.port, protocol: 'TCP' }] }],
+    subsets: [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
   };
   await ensure(() => registry.storeFor('', 'endpoints').create('default', endpoints));
 }

@@ -36,6 +36,7 @@ import type { ListAnswer, ListQuery, ResourceCache } from '../watch/resource-cac
 import { validateObjectMetaCreate, validateObjectMetaUpdate } from './object-meta.js';
 import type { Strategy } from './strategy.js';
 import { FieldManager, SERVER_MANAGER } from './field-manager.js';
+import { rulesFor, type Rules as KindRules } from './validation/rules/index.js';
 
 /** What admission sees of a write. */
 export interface AdmissionRequest {
@@ -97,6 +98,7 @@ export class GenericStore {
   readonly #admit: Admit;
   readonly #hasStatus: boolean;
   readonly #fields: FieldManager;
+  readonly #rules: KindRules;
   #cache?: ResourceCache;
 
   constructor(options: { info: ResourceInfo; strategy: Strategy; storage: Storage; admit?: Admit }) {
@@ -106,6 +108,7 @@ export class GenericStore {
     this.#admit = options.admit ?? (async () => {});
     this.#hasStatus = options.info.subresources.some((s) => s.name === 'status');
     this.#fields = new FieldManager(options.info);
+    this.#rules = rulesFor(options.info.group, options.info.plural);
   }
 
   /** Serves reads from `cache` from now on (set once the registry has loaded it). */
@@ -192,7 +195,7 @@ export class GenericStore {
       if (options.managedFieldsSet) setOrDelete(next, desired.metadata?.managedFields);
       else this.#fields.update(current, next, options.manager ?? SERVER_MANAGER, options.subresource);
       if (sameContent(next, current)) return { object: current, bytes: entry.value, created: false };
-      this.#validateUpdate(next, current);
+      this.#validateUpdate(next, current, options.subresource);
       await this.#admit({
         operation: 'UPDATE',
         info: this.info,
@@ -377,14 +380,17 @@ export class GenericStore {
   #validateCreate(obj: KubeObject): void {
     const errs: FieldError[] = [
       ...validateObjectMetaCreate(obj.metadata!, this.info.namespaced, this.strategy.nameRule),
+      ...this.#rules.validate(obj),
       ...this.strategy.validate(obj),
     ];
     if (errs.length) throw invalid(groupKindOf(this.info), obj.metadata?.name ?? obj.metadata?.generateName ?? '', errs);
   }
 
-  #validateUpdate(obj: KubeObject, old: StoredObject): void {
+  #validateUpdate(obj: KubeObject, old: StoredObject, subresource: Subresource): void {
     const errs: FieldError[] = [
       ...validateObjectMetaUpdate(obj.metadata!, old.metadata, this.info.namespaced),
+      // The kind's rules judge spec changes; a status write changes status only.
+      ...(subresource === 'status' ? [] : this.#rules.validateUpdate(obj, old)),
       ...this.strategy.validateUpdate(obj, old),
     ];
     if (errs.length) throw invalid(groupKindOf(this.info), old.metadata.name, errs);

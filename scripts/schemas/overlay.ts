@@ -1,16 +1,26 @@
 /**
- * Fields that Kubernetes releases after the source document (about v1.27) added and that users
- * of kubectl 1.28-1.33 commonly write in manifests. Without them a strict field validation
- * would reject, and `kubectl explain` would not show, e.g. sidecar init containers
- * (`restartPolicy: Always`). Field names and types are facts of the Kubernetes API; the
- * descriptions are ours. The overlay only adds what the source lacks, so a newer source wins.
- * Owns: that list and its application. Must not: change fields the source already has.
+ * What the project adds to the source document (about v1.27, converted by APIs.guru):
+ * - fields that Kubernetes releases after the source added and that users of kubectl
+ *   1.28-1.33 commonly write in manifests. Without them a strict field validation would
+ *   reject, and `kubectl explain` would not show, e.g. sidecar init containers
+ *   (`restartPolicy: Always`). Field names and types are facts of the Kubernetes API; the
+ *   descriptions are ours;
+ * - the patch metadata of `$ref` fields. APIs.guru's 2→3 conversion dropped every sibling of a
+ *   `$ref` (kube-apiserver writes `{allOf: [{$ref}], description, x-kubernetes-...}`), and the
+ *   source keeps no other trace of them. Every `$ref` field that upstream (v1.35) marks with
+ *   x-kubernetes-patch-strategy, -patch-merge-key, -list-type or -map-type is listed in
+ *   REF_FIELD_EXTENSIONS (all three of them) and written back in kube-apiserver's v3 shape.
+ *   Their descriptions (about 600 fields) are not restored: too many to write by hand.
+ * The overlay only adds what the source lacks, so a newer source wins.
+ * Owns: those lists and their application. Must not: change fields the source already has.
  */
-import { isObject, type JsonObject } from '../../src/openapi/json.js';
+import { isObject, objectAt, type Json, type JsonObject } from '../../src/openapi/json.js';
 
 const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
 const core = (kind: string): string => `io.k8s.api.core.v1.${kind}`;
 const batch = (kind: string): string => `io.k8s.api.batch.v1.${kind}`;
+const apps = (kind: string): string => `io.k8s.api.apps.v1.${kind}`;
+const policy = (kind: string): string => `io.k8s.api.policy.v1.${kind}`;
 
 /** Schemas that new fields refer to. */
 const NEW_SCHEMAS: Readonly<Record<string, JsonObject>> = {
@@ -72,19 +82,60 @@ const NEW_FIELDS: ReadonlyArray<readonly [string, string, JsonObject]> = [
   [batch('JobSpec'), 'successPolicy', ref(batch('SuccessPolicy'))],
 ];
 
-/** Adds the overlay to `schemas` in place; returns the `Schema.field` names it added. */
-export function applyOverlay(schemas: JsonObject): string[] {
+/**
+ * [schema, `$ref` field, extensions]: field-level patch metadata of `$ref` fields, facts of the
+ * Go types' tags (k8s.io/api): apps/v1 DeploymentSpec.Strategy `patchStrategy:"retainKeys"`,
+ * core/v1 PersistentVolumeSpec.ClaimRef `+structType=granular` (ObjectReference itself is
+ * atomic), policy/v1 PodDisruptionBudgetSpec.Selector `patchStrategy:"replace"`.
+ */
+const REF_FIELD_EXTENSIONS: ReadonlyArray<readonly [string, string, JsonObject]> = [
+  [apps('DeploymentSpec'), 'strategy', { 'x-kubernetes-patch-strategy': 'retainKeys' }],
+  [core('PersistentVolumeSpec'), 'claimRef', { 'x-kubernetes-map-type': 'granular' }],
+  [policy('PodDisruptionBudgetSpec'), 'selector', { 'x-kubernetes-patch-strategy': 'replace' }],
+];
+
+/** What applyOverlay added, for resources.json. */
+export interface OverlayReport {
+  /** `Schema.field` names of the new fields. */
+  fields: string[];
+  /** `Schema.field extension` of the extensions written next to a `$ref`. */
+  extensions: string[];
+}
+
+/** Writes the extensions of REF_FIELD_EXTENSIONS as `{allOf: [{$ref}], ...}`; returns what it added. */
+function applyRefFieldExtensions(schemas: JsonObject): string[] {
+  const added: string[] = [];
+  for (const [name, field, extensions] of REF_FIELD_EXTENSIONS) {
+    const properties = objectAt(schemas[name], 'properties');
+    const property = objectAt(properties, field);
+    if (!properties || !property) throw new TypeError(`overlay: no field ${name}.${field}`);
+    const missing = Object.keys(extensions).filter((key) => property[key] === undefined);
+    if (missing.length === 0) continue;
+    const { $ref: ref, ...siblings } = property;
+    if (typeof ref !== 'string' && !Array.isArray(property['allOf'])) throw new TypeError(`overlay: ${name}.${field} is not a $ref field`);
+    const wrapped: JsonObject = typeof ref === 'string' ? { allOf: [{ $ref: ref }], ...siblings } : { ...property };
+    for (const key of missing) {
+      wrapped[key] = structuredClone(extensions[key] as Json);
+      added.push(`${name}.${field} ${key}`);
+    }
+    properties[field] = wrapped;
+  }
+  return added;
+}
+
+/** Adds the overlay to `schemas` in place; returns what it added. */
+export function applyOverlay(schemas: JsonObject): OverlayReport {
   for (const [name, schema] of Object.entries(NEW_SCHEMAS)) {
     if (schemas[name] === undefined) schemas[name] = structuredClone(schema);
   }
-  const added: string[] = [];
+  const fields: string[] = [];
   for (const [name, field, fieldSchema] of NEW_FIELDS) {
     const schema = schemas[name];
     if (!isObject(schema)) throw new TypeError(`overlay: no schema ${name}`);
     const properties = isObject(schema['properties']) ? schema['properties'] : (schema['properties'] = {});
     if (properties[field] !== undefined) continue;
     properties[field] = structuredClone(fieldSchema);
-    added.push(`${name}.${field}`);
+    fields.push(`${name}.${field}`);
   }
-  return added;
+  return { fields, extensions: applyRefFieldExtensions(schemas) };
 }

@@ -23,6 +23,7 @@ Flags:
   --kubeconfig PATH        where to write the admin kubeconfig (default <data-dir>/kubeconfig)
   --no-tls                 serve plain HTTP (the kubeconfig then holds a bearer token)
   --kubernetes-version V   version reported by /version (default v1.31.0)
+  --openapi FILE           swagger.json of the Kubernetes release to emulate (default: bundled schemas)
   --log-level LEVEL        silent|error|warn|info|debug (default silent)
   -h, --help               show this help
   --version                print kubemu's version
@@ -47,6 +48,7 @@ export function parseCommand(argv: readonly string[]): Command {
         kubeconfig: { type: 'string' },
         'no-tls': { type: 'boolean' },
         'kubernetes-version': { type: 'string' },
+        openapi: { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
@@ -87,6 +89,10 @@ export function parseCommand(argv: readonly string[]): Command {
     if (!/^v\d+\.\d+\.\d+/.test(values['kubernetes-version']))
       throw new UsageError(`invalid --kubernetes-version "${values['kubernetes-version']}": must look like v1.31.0`);
     config.kubernetesVersion = values['kubernetes-version'];
+  }
+  if (values.openapi !== undefined) {
+    if (!values.openapi) throw new UsageError('invalid --openapi "": must name a swagger.json file');
+    config.openapi = values.openapi;
   }
   if (values['log-level'] !== undefined) {
     if (!(LOG_LEVELS as readonly string[]).includes(values['log-level']))

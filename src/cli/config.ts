@@ -30,6 +30,11 @@ export interface Config {
   maxWatchBufferedBytes: number;
   /** fastify log level, or 'silent'. */
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * The swagger.json (Swagger 2.0, `/openapi/v2`) of the Kubernetes release to emulate, used
+   * instead of the bundled schemas; loaded once at start. One schema source per process.
+   */
+  openapi?: string;
 }
 
 /** The defaults of `kubemu serve`. */

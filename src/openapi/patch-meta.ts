@@ -7,7 +7,8 @@
  *
  * Everything is lazy: a group-version document is parsed on the first kind asked of it, a node
  * is built when first reached and cached in its parent, and the nodes of named schemas are
- * shared, so recursive types (JSONSchemaProps) cost nothing until walked.
+ * shared, so recursive types (JSONSchemaProps) cost nothing until walked. A change of the
+ * schema source (./source.ts) drops them.
  *
  * A field node is layered: the property schema (which carries field-level extensions such as
  * the patch strategy), then what its `allOf[0]` / `$ref` resolve to (which carries type-level
@@ -20,14 +21,15 @@
  *   items()  layer 0 {$ref: Volume} → layer 1 = components.schemas["io.k8s.api.core.v1.Volume"]
  *            → name "io.k8s.api.core.v1.Volume", field("configMap") → ConfigMapVolumeSource
  *
- * The generated documents lost every extension written next to a `$ref` (the source's 2→3
- * conversion drops `$ref` siblings, where kube-apiserver writes `allOf: [{$ref}]` plus the
- * extension); FIELD_OVERLAY puts back the ones upstream declares.
+ * Field-level extensions of `$ref` fields (DeploymentSpec.strategy `retainKeys`) come in
+ * kube-apiserver's v3 shape, `{allOf: [{$ref}], x-kubernetes-...}`: the generator's overlay
+ * writes them for the bundled schemas, and `--openapi` files carry them.
  * Owns: schema navigation and patch metadata. Must not: merge anything or know HTTP.
  */
 import { isObject, SCHEMA_REF_PREFIX, type Json, type JsonObject } from './json.js';
 import { gvPathOf } from './paths.js';
 import { groupVersions as servedGroupVersions, openapiV3Document } from './schemas.js';
+import { onSchemaSourceChange } from './source.js';
 
 /** One node of a schema tree, as merge code sees it. */
 export interface SchemaNode {
@@ -65,18 +67,6 @@ export interface SchemaNode {
   additional(): SchemaNode | undefined;
 }
 
-/**
- * Field-level extensions the generated documents lost (see the module header), by schema name
- * then property. Sources: k8s.io/api apps/v1 DeploymentSpec.Strategy `patchStrategy:"retainKeys"`,
- * policy/v1 PodDisruptionBudgetSpec.Selector `patchStrategy:"replace"`, core/v1
- * PersistentVolumeSpec.ClaimRef `+structType=granular`.
- */
-const FIELD_OVERLAY: Readonly<Record<string, Readonly<Record<string, JsonObject>>>> = {
-  'io.k8s.api.apps.v1.DeploymentSpec': { strategy: { 'x-kubernetes-patch-strategy': 'retainKeys' } },
-  'io.k8s.api.policy.v1.PodDisruptionBudgetSpec': { selector: { 'x-kubernetes-patch-strategy': 'replace' } },
-  'io.k8s.api.core.v1.PersistentVolumeSpec': { claimRef: { 'x-kubernetes-map-type': 'granular' } },
-};
-
 /** Longest `allOf`/`$ref` chain followed before giving up (guards against reference cycles). */
 const MAX_RESOLVE_DEPTH = 16;
 
@@ -101,14 +91,13 @@ class SchemaSet {
   }
 
   /** A node for an inline schema: the shared named node when it is a bare `$ref`. */
-  inline(schema: JsonObject, overlay?: JsonObject): Node {
+  inline(schema: JsonObject): Node {
     const ref = bareRef(schema);
-    if (ref !== undefined && !overlay) {
+    if (ref !== undefined) {
       const named = this.named(ref);
       if (named) return named;
     }
-    const start = overlay ? [overlay, schema] : [schema];
-    return new Node(this, this.#resolve(start, undefined));
+    return new Node(this, this.#resolve([schema], undefined));
   }
 
   /** Follows `allOf[0]` and `$ref` from the last layer; returns layers and the last resolved name. */
@@ -214,8 +203,7 @@ class Node implements SchemaNode {
     this.#fields ??= new Map();
     if (this.#fields.has(name)) return this.#fields.get(name);
     const schema = this.#properties[name];
-    const overlay = this.name === undefined ? undefined : FIELD_OVERLAY[this.name]?.[name];
-    const node = isObject(schema) ? this.#set.inline(schema, overlay) : undefined;
+    const node = isObject(schema) ? this.#set.inline(schema) : undefined;
     this.#fields.set(name, node);
     return node;
   }
@@ -241,6 +229,11 @@ interface GroupVersionSchemas {
 
 const groupVersions = new Map<string, GroupVersionSchemas | null>();
 const kindNodes = new Map<string, SchemaNode | null>();
+
+onSchemaSourceChange(() => {
+  groupVersions.clear();
+  kindNodes.clear();
+});
 
 function gvkKey(group: string, version: string, kind: string): string {
   return `${group}/${version}/${kind}`;

@@ -1,26 +1,24 @@
 /**
- * The built-in resources and their OpenAPI v3 documents, loaded lazily from the generated
- * `schemas/` folder (see src/openapi/table.ts for its layout):
- * - `schemas/resources.json` is read on the first call that needs the resource table;
+ * The built-in resources and their OpenAPI v3 documents, loaded lazily from the active schema
+ * source (./source.ts: the generated `schemas/` folder, see ./table.ts for its layout, or an
+ * `--openapi` file):
+ * - the resource table is read on the first call that needs it;
  * - a group-version document is read, narrowed to the served resources, encoded and hashed
  *   once, on its first request; the same bytes are served afterwards.
- * Nothing is read at import time.
+ * Nothing is read at import time; everything is forgotten when the active source changes.
  *
  * ETags are the upper-case hex SHA-512 of the encoded bytes (128 characters), as kube-openapi
  * computes them; the `/openapi/v3` index carries them in each `serverRelativeURL`.
  * Owns: loading, the served view of the table, document bytes and etags. Must not: know HTTP.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { ResourceInfo, SubresourceInfo } from '../api/resource.js';
 import { BUILTIN_NAMES, builtinNamesKey } from '../registry/builtin-names.js';
 import { filterDocument, type ServedPaths } from './filter.js';
-import type { JsonObject } from './json.js';
 import { gvPathOf } from './paths.js';
 import { SERVED_RESOURCES, SERVED_SUBRESOURCES } from './served.js';
-import { documentFileOf, RESOURCE_TABLE_FILE, type ResourceTable } from './table.js';
-
-const SCHEMAS_DIR = new URL('../../schemas/', import.meta.url);
+import { onSchemaSourceChange, schemaSource } from './source.js';
+import type { ResourceTable } from './table.js';
 
 /** A served group with its served versions, most preferred first. */
 export interface ServedGroup {
@@ -52,9 +50,11 @@ let state: ServedState | undefined;
 const documents = new Map<string, EncodedDocument>();
 let index: { value: OpenAPIV3Index; encoded: EncodedDocument } | undefined;
 
-function readTable(): ResourceTable {
-  return JSON.parse(readFileSync(new URL(RESOURCE_TABLE_FILE, SCHEMAS_DIR), 'utf8')) as ResourceTable;
-}
+onSchemaSourceChange(() => {
+  state = undefined;
+  documents.clear();
+  index = undefined;
+});
 
 function deepFreeze<T extends object>(value: T): T {
   for (const child of Object.values(value)) {
@@ -65,8 +65,9 @@ function deepFreeze<T extends object>(value: T): T {
 
 /** Joins the table, the served list and the names overlay; throws TypeError on a served resource the data lacks. */
 function buildState(table: ResourceTable): ServedState {
+  const where = schemaSource().label;
   for (const apiVersion of Object.keys(SERVED_RESOURCES)) {
-    if (!table.resources[apiVersion]) throw new TypeError(`served group-version ${apiVersion} is not in ${RESOURCE_TABLE_FILE}`);
+    if (!table.resources[apiVersion]) throw new TypeError(`served group-version ${apiVersion} is not in ${where}`);
   }
   const resources: ResourceInfo[] = [];
   const groups: ServedGroup[] = [];
@@ -105,7 +106,7 @@ function buildState(table: ResourceTable): ServedState {
         gvPaths.set(entry.name, new Set(subresources.map((s) => s.name)));
       }
       const missing = plurals.filter((p) => !gvPaths.has(p));
-      if (missing.length > 0) throw new TypeError(`served resources not in ${RESOURCE_TABLE_FILE}: ${apiVersion} ${missing.join(', ')}`);
+      if (missing.length > 0) throw new TypeError(`served resources not in ${where}: ${apiVersion} ${missing.join(', ')}`);
       paths.set(gvPathOf(group.name, version), gvPaths);
     }
     if (versions.length > 0) groups.push(deepFreeze({ name: group.name, versions, preferredVersion: versions[0] as string }));
@@ -114,7 +115,7 @@ function buildState(table: ResourceTable): ServedState {
 }
 
 function served(): ServedState {
-  state ??= buildState(readTable());
+  state ??= buildState(schemaSource().table());
   return state;
 }
 
@@ -146,7 +147,8 @@ export function openapiV3Document(gvPath: string): EncodedDocument | undefined {
   if (cached) return cached;
   const servedPaths = served().paths.get(gvPath);
   if (!servedPaths) return undefined;
-  const doc = JSON.parse(readFileSync(new URL(documentFileOf(gvPath), SCHEMAS_DIR), 'utf8')) as JsonObject;
+  const doc = schemaSource().document(gvPath);
+  if (!doc) return undefined;
   const body = Buffer.from(JSON.stringify(filterDocument(doc, servedPaths)));
   const encoded = { body, etag: etagOf(body) };
   documents.set(gvPath, encoded);

@@ -1,7 +1,8 @@
 /**
  * The shape of the generated `schemas/` folder: the resource table (`schemas/resources.json`)
  * and the file names of the per-group-version OpenAPI v3 documents. Written by
- * `scripts/gen-schemas.ts`, read by `src/openapi/schemas.ts`.
+ * `scripts/gen-schemas.ts`, read by `src/openapi/source.ts`; an `--openapi` file is turned into
+ * the same shapes in memory (`src/openapi/swagger-file.ts`).
  *
  * Layout:
  *   schemas/resources.json              ResourceTable (below)
@@ -54,6 +55,11 @@ export interface ResourceTable {
   source: { package: string; packageVersion: string; file: string; infoVersion: string };
   /** `Schema.property` names added by the generator's overlay (fields newer than the source). */
   overlay: string[];
+  /**
+   * `Schema.property extension` of the patch metadata the overlay wrote next to a `$ref`
+   * (the source lost it); absent when the data needs none (`--openapi` files).
+   */
+  overlayExtensions?: string[];
   /** Groups in the order kube-apiserver lists them; core (``) first. */
   groups: TableGroup[];
   /** Resources per apiVersion (`v1`, `apps/v1`), sorted by name. */

@@ -7,13 +7,15 @@
  * JSON bytes, and the gnostic protobuf bytes (src/openapi/gnostic-v2.ts) on the first
  * protobuf request. Both carry the etag of the JSON bytes (upper-case hex SHA-512, `etagOf`),
  * as kube-openapi does: the reply varies on Accept, so one etag serves both. `invalidate()`
- * drops everything (for when the served set changes, e.g. CRDs).
+ * drops everything (for when the served set changes, e.g. CRDs); a change of the schema source
+ * (./source.ts) invalidates too.
  * Owns: the v2 document's lifecycle and bytes. Must not: know HTTP.
  */
 import { encodeGnosticV2 } from './gnostic-v2.js';
 import type { JsonObject } from './json.js';
 import { gvPathOf } from './paths.js';
 import { etagOf, groupVersions, openapiV3Document, type EncodedDocument } from './schemas.js';
+import { onSchemaSourceChange } from './source.js';
 import { toSwaggerV2 } from './v2-convert.js';
 
 /** The document for one reported version, its JSON bytes, and its protobuf bytes once asked for. */
@@ -100,3 +102,5 @@ export function invalidate(): void {
   built.clear();
   timings = undefined;
 }
+
+onSchemaSourceChange(invalidate);

@@ -122,6 +122,11 @@ t.test('resources.json keeps the full upstream table, unserved subresources incl
   t.notOk(Object.values(table.resources).some((list) => list.some((r) => r.name === 'watch')), 'no resource made of /watch/ paths');
   t.same(table.groups[0], { name: '', versions: ['v1'], preferredVersion: 'v1' });
   t.ok(table.overlay.includes('io.k8s.api.core.v1.Container.restartPolicy'));
+  t.same(table.overlayExtensions, [
+    'io.k8s.api.apps.v1.DeploymentSpec.strategy x-kubernetes-patch-strategy',
+    'io.k8s.api.core.v1.PersistentVolumeSpec.claimRef x-kubernetes-map-type',
+    'io.k8s.api.policy.v1.PodDisruptionBudgetSpec.selector x-kubernetes-patch-strategy',
+  ]);
 });
 
 t.test('every served kind has its schema, GVK and PATCH metadata in its group-version document', async (t) => {
@@ -184,6 +189,11 @@ t.test('documents keep patch metadata, v3 int-or-string and the overlay fields',
   t.match(objectAt(objectAt(schemas, 'io.k8s.api.core.v1.PodSpec'), 'properties')?.['containers'], { 'x-kubernetes-patch-merge-key': 'name' });
   t.match(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'], { format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] });
   t.match(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity'], { oneOf: [{ type: 'string' }, { type: 'number' }] });
+  t.same(
+    objectAt(objectAt(schemas, 'io.k8s.api.apps.v1.DeploymentSpec'), 'properties')?.['strategy'],
+    { allOf: [{ $ref: '#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy' }], 'x-kubernetes-patch-strategy': 'retainKeys' },
+    'patch metadata of a $ref field in kube-apiserver v3 shape (overlay)',
+  );
 });
 
 t.test('openapiV3Document encodes once and hashes with upper-case SHA-512', async (t) => {

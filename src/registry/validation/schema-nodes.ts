@@ -4,9 +4,10 @@
  * fields, a map, a slice, a scalar, or one of the types with their own JSON decoding:
  * IntOrString, Quantity, Time, raw JSON). The decode checks of ./schema.ts walk these trees.
  *
- * Nothing happens at import. A group-version document is read and parsed on the first request
- * for one of its kinds; a struct's fields are compiled on the first visit of that field. Every
- * compiled piece is cached for the life of the process.
+ * Nothing happens at import. A group-version document is read from the active schema source
+ * (src/openapi/source.ts: bundled or `--openapi`) on the first request for one of its kinds;
+ * a struct's fields are compiled on the first visit of that field. Every compiled piece is
+ * cached until the schema source changes.
  *
  * Worked example, apps/v1 Deployment:
  *
@@ -24,13 +25,10 @@
  * Owns: schema loading for validation, the node shapes, Go type names. Must not: know HTTP,
  * produce error messages, or scan the whole schema set.
  */
-import { readFileSync } from 'node:fs';
 import { SCHEMA_REF_PREFIX, type Json, type JsonObject } from '../../openapi/json.js';
 import { gvPathOf } from '../../openapi/paths.js';
-import { documentFileOf } from '../../openapi/table.js';
+import { onSchemaSourceChange, schemaSource } from '../../openapi/source.js';
 import { GO_FIELD_TYPES } from './go-types.js';
-
-const SCHEMAS_DIR = new URL('../../../schemas/', import.meta.url);
 
 /** A place a value decodes into: its Go type name (as reflect prints it) and its decoder. */
 export interface Slot {
@@ -153,7 +151,9 @@ class DocumentNodes {
 
   /** The slot of an inline schema; `typeOverride` is the Go type the overlay knows, if any. */
   #compile(schema: JsonObject, typeOverride: string | undefined): Slot {
-    const ref = schema.$ref;
+    // kube-apiserver's v3 wraps a $ref that has siblings (description, patch strategy) in allOf.
+    const wrapped = Array.isArray(schema.allOf) && schema.allOf.length === 1 && isJsonObject(schema.allOf[0]) ? schema.allOf[0].$ref : undefined;
+    const ref = schema.$ref ?? wrapped;
     if (typeof ref === 'string' && ref.startsWith(SCHEMA_REF_PREFIX)) return this.#refSlot(ref.slice(SCHEMA_REF_PREFIX.length), typeOverride);
     const type = schema.type;
     const format = schema.format;
@@ -214,20 +214,16 @@ function mapElemType(type: string): string | undefined {
 }
 
 const documents = new Map<string, DocumentNodes | null>();
+onSchemaSourceChange(() => documents.clear());
 
 function documentOf(group: string, version: string): DocumentNodes | undefined {
   const gvPath = gvPathOf(group, version);
   let doc = documents.get(gvPath);
   if (doc === undefined) {
-    try {
-      const parsed = JSON.parse(readFileSync(new URL(documentFileOf(gvPath), SCHEMAS_DIR), 'utf8')) as JsonObject;
-      const components = parsed.components;
-      const schemas = isJsonObject(components) && isJsonObject(components.schemas) ? components.schemas : {};
-      doc = new DocumentNodes(schemas);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      doc = null;
-    }
+    const parsed = schemaSource().document(gvPath);
+    const components = parsed?.components;
+    const schemas = isJsonObject(components) && isJsonObject(components.schemas) ? components.schemas : undefined;
+    doc = schemas ? new DocumentNodes(schemas) : null;
     documents.set(gvPath, doc);
   }
   return doc ?? undefined;

@@ -8,12 +8,14 @@
  * `/watch/` paths only contribute the verb, never a resource of their own). `connect`
  * operations (exec, attach, portforward, proxy) map their HTTP method: GET → get,
  * POST → create, PUT → update, PATCH → patch, DELETE → delete; HEAD and OPTIONS add nothing.
- * Owns: that derivation. Must not: decide what kubemu serves or how groups are ordered.
+ * Shared by the schema generator (scripts/gen-schemas.ts) and the loader of `--openapi` files
+ * (./swagger-file.ts), so both derive the table the same way.
+ * Owns: that derivation. Must not: do I/O, decide what kubemu serves or how groups are ordered.
  */
-import type { Verb } from '../../src/api/resource.js';
-import { isObject, objectAt, SCHEMA_REF_PREFIX, type Json, type JsonObject } from '../../src/openapi/json.js';
-import { parseApiPath, type PathTarget } from '../../src/openapi/paths.js';
-import type { TableResource, TableSubresource } from '../../src/openapi/table.js';
+import type { Verb } from '../api/resource.js';
+import { isObject, objectAt, SCHEMA_REF_PREFIX, type Json, type JsonObject } from './json.js';
+import { parseApiPath, type PathTarget } from './paths.js';
+import type { TableResource, TableSubresource } from './table.js';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'] as const;
 

@@ -3,7 +3,8 @@
  * discovery). Facts from kube-apiserver's APIService priorities: groups by descending group
  * priority, ties by name; versions by descending version priority, which for built-in groups
  * agrees with Kubernetes' version ordering (GA, then beta, then alpha; higher numbers first).
- * The core group is served under /api and comes first.
+ * The core group is served under /api and comes first. Used by ./split.ts for the generator and
+ * for `--openapi` files alike.
  * Owns: ordering data and the version comparison. Must not: do I/O.
  */
 

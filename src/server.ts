@@ -4,17 +4,25 @@
  * `app.inject` and the CLI and library decide where to listen.
  * Owns: wiring. Must not: hold logic of its own.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pathNotFound } from './api/errors.js';
 import { loadOrCreateAdminToken, adminUser } from './auth/admin.js';
 import { authenticationPlugin, clientCertAuthenticator, tokenAuthenticator, unsecuredAuthenticator } from './auth/authenticate.js';
 import { loadOrCreateTls, type TlsMaterial } from './auth/certs.js';
 import { renderKubeconfig } from './auth/kubeconfig.js';
+import { startLegacyTokenFiller } from './auth/legacy-token-secrets.js';
+import { registryLookup } from './auth/object-lookup.js';
+import { loadOrCreateServiceAccountKey } from './auth/sa-key.js';
+import { serviceAccountAuthenticator } from './auth/service-account-authenticator.js';
+import { ServiceAccountTokens } from './auth/service-account-token.js';
+import { loadTokenFile } from './auth/token-file.js';
+import { tokenRequestHandler } from './auth/token-request.js';
 import type { Config } from './cli/config.js';
 import { Discovery } from './http/discovery.js';
 import { installErrorHandlers, MAX_BODY_BYTES } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
+import { oidcRoutes } from './http/oidc.js';
 import { openapiV2Plugin } from './http/openapi-v2.js';
 import { openapiV3Plugin } from './http/openapi-v3.js';
 import { parseApiPath } from './http/request-info.js';
@@ -42,6 +50,8 @@ export interface Server {
   tls?: TlsMaterial;
   /** The admin's bearer token (also valid over HTTPS). */
   adminToken: string;
+  /** Issues and verifies this server's service-account tokens. */
+  serviceAccountTokens: ServiceAccountTokens;
   /** A kubeconfig for the admin, pointing at `url`. */
   kubeconfig(url: string): string;
   /** Stops serving and closes storage. */
@@ -59,11 +69,14 @@ export async function buildServer(config: Config): Promise<Server> {
     throw err;
   });
   try {
-    const secretsDir = persistent ? join(dataDir, 'pki') : undefined;
-    const [tls, adminToken] = await Promise.all([
-      config.tls ? loadOrCreateTls({ dir: persistent ? dataDir : undefined, hosts: [config.host] }) : undefined,
+    const secretsDir = persistent ? dataDir : undefined; // files go to <dataDir>/pki/
+    const [tls, adminToken, saKey, tokenFile] = await Promise.all([
+      config.tls ? loadOrCreateTls({ dir: secretsDir, hosts: [config.host] }) : undefined,
       loadOrCreateAdminToken({ dir: secretsDir }),
+      loadOrCreateServiceAccountKey({ dir: secretsDir }),
+      config.tokenAuthFile === undefined ? undefined : loadTokenFile(config.tokenAuthFile),
     ]);
+    const serviceAccountTokens = new ServiceAccountTokens({ key: saKey, issuer: config.serviceAccountIssuer });
 
     const app = fastify({
       logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
@@ -77,13 +90,18 @@ export async function buildServer(config: Config): Promise<Server> {
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
     installErrorHandlers(app);
 
-    const authenticators = [tokenAuthenticator(new Map([[adminToken, adminUser()]]))];
+    const registry = new Registry(storage, builtinResources(), { eventWindow: config.eventWindow });
+    await registry.start();
+    const lookup = registryLookup(registry);
+
+    for (const warning of tokenFile?.warnings ?? []) app.log.warn(warning);
+    const authenticators = [
+      tokenAuthenticator(new Map([...(tokenFile?.tokens ?? []), [adminToken, adminUser()]])),
+      serviceAccountAuthenticator({ tokens: serviceAccountTokens, lookup }),
+    ];
     if (tls) authenticators.unshift(clientCertAuthenticator());
     else authenticators.push(unsecuredAuthenticator());
     await app.register(authenticationPlugin, { authenticators });
-
-    const registry = new Registry(storage, builtinResources(), { eventWindow: config.eventWindow });
-    await registry.start();
     const readSettings: ReadSettings = {
       watchCache: registry.watchCache,
       bookmarkIntervalMs: config.bookmarkIntervalMs,
@@ -91,6 +109,8 @@ export async function buildServer(config: Config): Promise<Server> {
     };
     const discovery = new Discovery(() => registry.resources);
     versionRoutes(app, config.kubernetesVersion);
+    oidcRoutes(app, { issuer: config.serviceAccountIssuer, key: saKey });
+    const creates = new Map([['serviceaccounts/token', tokenRequestHandler({ tokens: serviceAccountTokens, lookup })]]);
     healthRoutes(app, {
       livez: [],
       readyz: [{ name: 'storage', check: () => storage.get('/registry/core/namespaces/default').then(() => undefined) }],
@@ -101,7 +121,7 @@ export async function buildServer(config: Config): Promise<Server> {
       const path = parseApiPath(request.url.split('?')[0]!);
       if (!path) throw pathNotFound();
       if (path.type === 'discovery') return discovery.handle(path, request, reply);
-      return handleResource(registry, readSettings, path, request, reply);
+      return handleResource(registry, readSettings, path, request, reply, creates);
     };
     await app.register(websocket);
     for (const url of ['/api', '/api/*', '/apis', '/apis/*']) {
@@ -110,6 +130,12 @@ export async function buildServer(config: Config): Promise<Server> {
     }
 
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
+    const tokenSecrets = startLegacyTokenFiller({
+      registry,
+      tokens: serviceAccountTokens,
+      ...(tls ? { caCert: tls.caCert } : {}),
+      onError: (err) => app.log.error({ err }, 'filling a service-account token Secret failed'),
+    });
 
     return {
       app,
@@ -117,6 +143,7 @@ export async function buildServer(config: Config): Promise<Server> {
       storage,
       tls,
       adminToken,
+      serviceAccountTokens,
       kubeconfig: (url) =>
         renderKubeconfig(
           tls
@@ -125,6 +152,7 @@ export async function buildServer(config: Config): Promise<Server> {
         ),
       close: async () => {
         await app.close();
+        await tokenSecrets.stop();
         registry.stop();
         await storage.close();
         releaseSchemas();

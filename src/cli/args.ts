@@ -25,6 +25,10 @@ Flags:
   --kubernetes-version V   version reported by /version (default v1.31.0)
   --openapi FILE           swagger.json of the Kubernetes release to emulate (default: bundled schemas)
   --log-level LEVEL        silent|error|warn|info|debug (default silent)
+  --token-auth-file FILE   static bearer tokens, CSV: token,user,uid[,"group1,group2"]
+  --service-account-issuer URL
+                           iss and audience of service-account tokens
+                           (default https://kubernetes.default.svc.cluster.local)
   -h, --help               show this help
   --version                print kubemu's version
 `;
@@ -50,6 +54,8 @@ export function parseCommand(argv: readonly string[]): Command {
         'kubernetes-version': { type: 'string' },
         openapi: { type: 'string' },
         'log-level': { type: 'string' },
+        'token-auth-file': { type: 'string' },
+        'service-account-issuer': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -98,6 +104,16 @@ export function parseCommand(argv: readonly string[]): Command {
     if (!(LOG_LEVELS as readonly string[]).includes(values['log-level']))
       throw new UsageError(`invalid --log-level "${values['log-level']}": must be one of ${LOG_LEVELS.join(', ')}`);
     config.logLevel = values['log-level'] as Config['logLevel'];
+  }
+  if (values['token-auth-file'] !== undefined) {
+    if (!values['token-auth-file']) throw new UsageError('invalid --token-auth-file "": must name a file');
+    config.tokenAuthFile = values['token-auth-file'];
+  }
+  if (values['service-account-issuer'] !== undefined) {
+    if (!values['service-account-issuer']) throw new UsageError('invalid --service-account-issuer "": must not be empty');
+    if (values['service-account-issuer'].includes(':') && !URL.canParse(values['service-account-issuer']))
+      throw new UsageError(`invalid --service-account-issuer "${values['service-account-issuer']}": contains a ':' but is not a URL`);
+    config.serviceAccountIssuer = values['service-account-issuer'];
   }
   return { command: 'serve', config: withDefaults(config) };
 }

@@ -3,6 +3,7 @@
  * library both build one of these and hand it to buildServer.
  * Owns: the Config type and defaults. Must not: parse arguments or do I/O.
  */
+import { DEFAULT_SERVICE_ACCOUNT_ISSUER } from '../auth/service-account-token.js';
 
 /** Storage engines. */
 export type StorageKind = 'level' | 'memory';
@@ -30,6 +31,10 @@ export interface Config {
   maxWatchBufferedBytes: number;
   /** fastify log level, or 'silent'. */
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** kube-apiserver's `--token-auth-file`: CSV `token,user,uid[,"group1,group2"]` of static bearer tokens. */
+  tokenAuthFile?: string;
+  /** `iss` of service-account tokens, and the audience they must name (`--service-account-issuer`). */
+  serviceAccountIssuer: string;
   /**
    * The swagger.json (Swagger 2.0, `/openapi/v2`) of the Kubernetes release to emulate, used
    * instead of the bundled schemas; loaded once at start. One schema source per process.
@@ -49,6 +54,7 @@ export const DEFAULT_CONFIG: Config = {
   bookmarkIntervalMs: 60000,
   maxWatchBufferedBytes: 16 * 1024 * 1024,
   logLevel: 'silent',
+  serviceAccountIssuer: DEFAULT_SERVICE_ACCOUNT_ISSUER,
 };
 
 /** The config with defaults for every field not given. */

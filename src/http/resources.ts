@@ -33,6 +33,16 @@ interface Target {
   subresource?: string;
 }
 
+/**
+ * A subresource that only creates, with a body of its own kind (`serviceaccounts/token`): it
+ * gets the URL's namespace and name and the decoded body, and returns the object to answer 201
+ * with. Keyed by `<plural>[.<group>]/<subresource>` in {@link SubresourceCreates}.
+ */
+export type SubresourceCreate = (input: { namespace: string | undefined; name: string; body: KubeObject; dryRun: boolean }) => KubeObject | Promise<KubeObject>;
+
+/** Create-only subresources by `<plural>[.<group>]/<subresource>`, e.g. `serviceaccounts/token`. */
+export type SubresourceCreates = ReadonlyMap<string, SubresourceCreate>;
+
 /** Handles a resource request; answers 404 for names that are not served. */
 export async function handleResource(
   registry: Registry,
@@ -40,12 +50,15 @@ export async function handleResource(
   path: ResourcePath,
   request: FastifyRequest,
   reply: FastifyReply,
+  creates?: SubresourceCreates,
 ): Promise<FastifyReply | void> {
   const target = resolve(registry, path);
   const query = request.query as Query;
   const method = request.method;
   const { info, store, namespace, name, subresource } = target;
 
+  const create = subresource && creates?.get(`${info.group ? `${info.plural}.${info.group}` : info.plural}/${subresource}`);
+  if (create) return handleSubresourceCreate(target, create, request, reply, query);
   if (subresource) return handleSubresource(target, request, reply, query);
   if (!name) {
     if (method === 'GET') return listObjects(store, settings, namespace, request, reply);
@@ -137,6 +150,23 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
     default:
       throw methodNotSupported({ group: info.group, name: `${info.plural}/${subresource}` }, verbName(request.method));
   }
+}
+
+/** POST to a create-only subresource: decode the body as the subresource's kind, answer 201. */
+async function handleSubresourceCreate(
+  target: Target,
+  create: SubresourceCreate,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: Query,
+): Promise<FastifyReply> {
+  const { info, namespace, name, subresource } = target;
+  const sub = info.subresources.find((s) => s.name === subresource)!;
+  if (request.method !== 'POST') throw methodNotSupported({ group: info.group, name: `${info.plural}/${subresource}` }, verbName(request.method));
+  const opts = writeQuery(query, 'CreateOptions', { userAgent: request.headers['user-agent'] });
+  const body = decodeObject(bodyOf(request), request.headers['content-type'], { group: sub.group, version: sub.version, kind: sub.kind });
+  const result = await create({ namespace, name: name!, body, dryRun: opts.dryRun });
+  return sendObject(request, reply, 201, result);
 }
 
 /** Finds the store for a path; 404 with upstream wording when nothing is served there. */

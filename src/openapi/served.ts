@@ -29,9 +29,9 @@ export const SERVED_RESOURCES: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * Subresources kubemu serves, wherever a served resource has them upstream: `status`, and
- * `scale` (deployments, replicasets, statefulsets, replicationcontrollers). The others
- * (log, exec, attach, portforward, proxy, binding, eviction, token, finalize,
- * ephemeralcontainers, approval) stay in the table for later.
+ * Subresources kubemu serves, wherever a served resource has them upstream: `status`, `scale`
+ * (deployments, replicasets, statefulsets, replicationcontrollers) and `token`
+ * (serviceaccounts: TokenRequest). The others (log, exec, attach, portforward, proxy, binding,
+ * eviction, finalize, ephemeralcontainers, approval) stay in the table for later.
  */
-export const SERVED_SUBRESOURCES: readonly string[] = ['status', 'scale'];
+export const SERVED_SUBRESOURCES: readonly string[] = ['status', 'scale', 'token'];

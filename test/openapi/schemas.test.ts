@@ -31,7 +31,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string, string, boolean, string[
   ['v1', 'replicationcontrollers', 'ReplicationController', true, ['rc'], ['all'], SCALE_STATUS],
   ['v1', 'resourcequotas', 'ResourceQuota', true, ['quota'], [], STATUS],
   ['v1', 'secrets', 'Secret', true, [], [], []],
-  ['v1', 'serviceaccounts', 'ServiceAccount', true, ['sa'], [], []],
+  ['v1', 'serviceaccounts', 'ServiceAccount', true, ['sa'], [], ['token']],
   ['v1', 'services', 'Service', true, ['svc'], ['all'], STATUS],
   ['apps/v1', 'controllerrevisions', 'ControllerRevision', true, [], [], []],
   ['apps/v1', 'daemonsets', 'DaemonSet', true, ['ds'], ['all'], STATUS],

@@ -33,6 +33,8 @@ import { websocketWatch } from './http/websocket.js';
 import { versionRoutes } from './http/version.js';
 import { builtinResources } from './openapi/schemas.js';
 import { acquireSchemaSource } from './openapi/source.js';
+import { LocalClient } from './client/local.js';
+import { Manager } from './controllers/runtime/manager.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { Registry } from './registry/registry.js';
 import { createStorage } from './storage/index.js';
@@ -54,7 +56,9 @@ export interface Server {
   serviceAccountTokens: ServiceAccountTokens;
   /** A kubeconfig for the admin, pointing at `url`. */
   kubeconfig(url: string): string;
-  /** Stops serving and closes storage. */
+  /** The built-in controllers, started after bootstrap when `config.controllers`. */
+  controllers: Manager;
+  /** Stops the controllers and serving, then closes storage. */
   close(): Promise<void>;
 }
 
@@ -130,6 +134,8 @@ export async function buildServer(config: Config): Promise<Server> {
     }
 
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
+    const controllers = new Manager({ client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }), log: app.log });
+    if (config.controllers) await controllers.start();
     const tokenSecrets = startLegacyTokenFiller({
       registry,
       tokens: serviceAccountTokens,
@@ -150,7 +156,9 @@ export async function buildServer(config: Config): Promise<Server> {
             ? { server: url, caCert: tls.caCert, clientCert: tls.adminCert, clientKey: tls.adminKey }
             : { server: url, token: adminToken },
         ),
+      controllers,
       close: async () => {
+        await controllers.stop();
         await app.close();
         await tokenSecrets.stop();
         registry.stop();

@@ -31,6 +31,8 @@ export interface Config {
   maxWatchBufferedBytes: number;
   /** fastify log level, or 'silent'. */
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Run the built-in controllers (through an in-process client) after bootstrap. */
+  controllers: boolean;
   /** kube-apiserver's `--token-auth-file`: CSV `token,user,uid[,"group1,group2"]` of static bearer tokens. */
   tokenAuthFile?: string;
   /** `iss` of service-account tokens, and the audience they must name (`--service-account-issuer`). */
@@ -54,6 +56,7 @@ export const DEFAULT_CONFIG: Config = {
   bookmarkIntervalMs: 60000,
   maxWatchBufferedBytes: 16 * 1024 * 1024,
   logLevel: 'silent',
+  controllers: true,
   serviceAccountIssuer: DEFAULT_SERVICE_ACCOUNT_ISSUER,
 };
 

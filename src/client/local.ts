@@ -1,0 +1,282 @@
+/**
+ * LocalClient: the Client over this process's Registry — GenericStore verbs and the watch
+ * caches directly, no HTTP and no JSON round trip beyond the store's own. It answers as the
+ * HTTP routes do (same scope checks, option parsing, decode checks, patch types, StatusErrors),
+ * so a controller cannot tell it from the HTTP client except by speed. Watch events are decoded
+ * when the consumer pulls them, never on the writer's path; a consumer that falls more than
+ * `maxWatchEvents` behind is dropped with 410 Expired, as a slow HTTP watcher is.
+ * Owns: Client ⇄ Registry. Must not: import fastify or http/.
+ */
+import { badRequest, invalid, methodNotSupported, pathNotFound, resourceExpired, unsupportedMediaType } from '../api/errors.js';
+import { field } from '../api/field-errors.js';
+import { parseListOptions, parseResourceVersion, type QueryValues } from '../api/list-options.js';
+import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
+import type { KubeObject, Status, StoredObject } from '../api/types.js';
+import { decodeObject } from '../codec/decode.js';
+import { schemaNodeFor } from '../openapi/patch-meta.js';
+import { applyPatch } from '../patch/index.js';
+import { clone, decodeStored } from '../registry/codec.js';
+import type { GenericStore, WriteResult } from '../registry/generic-store.js';
+import type { Registry } from '../registry/registry.js';
+import { cannotBeHandled, decodeTypeErrors, pruneUnknownFields } from '../registry/validation/schema.js';
+import { objectOf, type CacheEntry, type Selectable } from '../watch/entry.js';
+import type { CacheEvent, EventType } from '../watch/resource-cache.js';
+import type {
+  Client,
+  DeleteOptions,
+  ListOptions,
+  ObjectList,
+  Patch,
+  PatchOptions,
+  Resource,
+  Scoped,
+  Watch,
+  WatchEvent,
+  WatchOptions,
+  WriteOptions,
+} from './types.js';
+import { WatchStream } from './watch-stream.js';
+
+/** Options of a LocalClient. */
+export interface LocalClientOptions {
+  /** Field manager of writes (default `kubemu`). */
+  fieldManager?: string;
+  /** Unpulled events after which a watch is dropped with 410 (default 100,000). */
+  maxWatchEvents?: number;
+  /** Interval of BOOKMARK events for watches that allow them (default 60 s, as the server's). */
+  bookmarkIntervalMs?: number;
+}
+
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+
+/** The in-process Client. */
+export class LocalClient implements Client {
+  readonly fieldManager: string;
+  readonly #registry: Registry;
+  readonly #options: LocalClientOptions;
+
+  constructor(registry: Registry, options: LocalClientOptions = {}) {
+    this.#registry = registry;
+    this.#options = options;
+    this.fieldManager = options.fieldManager ?? 'kubemu';
+  }
+
+  withFieldManager(fieldManager: string): LocalClient {
+    return new LocalClient(this.#registry, { ...this.#options, fieldManager });
+  }
+
+  async get(resource: Resource, name: string, options: Scoped = {}): Promise<StoredObject> {
+    const { store, namespace } = this.#target(resource, options.namespace, name);
+    return store.get(namespace, name);
+  }
+
+  async list(resource: Resource, options: ListOptions = {}): Promise<ObjectList> {
+    const { store, namespace } = this.#target(resource, options.namespace);
+    const { filter, exactLabels } = selection(store.info, namespace, options, {});
+    const answer = store.list(namespace, { filter, exactLabels });
+    return { items: answer.entries.map(objectOf), resourceVersion: String(answer.revision) };
+  }
+
+  watch(resource: Resource, options: WatchOptions = {}): Watch {
+    let stop = () => {};
+    const stream = new WatchStream({ onStop: () => stop() });
+    try {
+      stop = this.#startWatch(stream, resource, options);
+    } catch (err) {
+      stream.fail(err);
+    }
+    return stream;
+  }
+
+  async create(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
+    const { store, namespace } = this.#target(resource, options.namespace ?? object.metadata?.namespace);
+    if (store.info.namespaced && namespace === undefined) throw methodNotSupported({ group: store.info.group, name: store.info.plural }, 'create');
+    const body = this.#decoded(store.info, object);
+    return stored(await store.create(namespace, body, this.#write(options)));
+  }
+
+  async update(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
+    const { store, namespace, name } = this.#named(resource, object, options);
+    const body = this.#decoded(store.info, object);
+    return stored(await store.update(namespace, name, () => body, { ...this.#write(options), createBody: body }));
+  }
+
+  async updateStatus(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
+    const { store, namespace, name } = this.#named(resource, object, options);
+    this.#subresource(store, 'status');
+    const body = this.#decoded(store.info, object);
+    return stored(await store.update(namespace, name, () => body, { ...this.#write(options), subresource: 'status' }));
+  }
+
+  async patch(resource: Resource, name: string, patch: Patch, options: PatchOptions = {}): Promise<StoredObject> {
+    const { store, namespace } = this.#target(resource, options.namespace, name);
+    const { info } = store;
+    const subresource = options.subresource;
+    if (subresource) this.#subresource(store, subresource);
+    const write = this.#write(options);
+    if (patch.type === 'apply') {
+      const result = await store.apply(namespace, name, clone(patch.patch), { ...write, force: patch.force === true, subresource });
+      return stored(result);
+    }
+    const schema = patch.type === 'strategic' ? schemaNodeFor(info.group, info.version, info.kind) : undefined;
+    if (patch.type === 'strategic' && !schema) throw unsupportedMediaType('application/strategic-merge-patch+json', PATCH_TYPES);
+    const compute = (current: StoredObject): KubeObject => {
+      let patched = applyPatch(patch.type, current, patch.patch, schema) as KubeObject;
+      if (patch.type === 'strategic') patched = dropNulls(patched) as KubeObject;
+      checkPatched(info, patched);
+      return patched;
+    };
+    return stored(await store.update(namespace, name, compute, { ...write, subresource }));
+  }
+
+  async delete(resource: Resource, name: string, options: DeleteOptions = {}): Promise<StoredObject | Status> {
+    const { store, namespace } = this.#target(resource, options.namespace, name);
+    const { namespace: _ns, ...deleteOptions } = options;
+    return (await store.delete(namespace, name, deleteOptions)) as StoredObject | Status;
+  }
+
+  /** Registers the watcher; returns how to unregister it. Throws what the HTTP route answers (400, 422, 410). */
+  #startWatch(stream: WatchStream, resource: Resource, options: WatchOptions): () => void {
+    const { store, namespace } = this.#target(resource, options.namespace);
+    const query: QueryValues = { watch: 'true' };
+    if (options.resourceVersion) query.resourceVersion = options.resourceVersion;
+    const { filter } = selection(store.info, namespace, options, query);
+    const rv = options.resourceVersion;
+    const fromRevision = rv === undefined || rv === '' || rv === '0' ? undefined : parseResourceVersion(rv, 'watch');
+    const cache = store.cache;
+    const max = this.#options.maxWatchEvents ?? 100_000;
+    const bookmark = (): WatchEvent => ({ type: 'BOOKMARK', resourceVersion: String(this.#registry.watchCache.revision) });
+    let timeout: NodeJS.Timeout | undefined;
+    let ticker: NodeJS.Timeout | undefined;
+    let unsubscribe = () => {};
+    const stop = () => {
+      unsubscribe();
+      clearTimeout(timeout);
+      clearTimeout(ticker);
+    };
+    unsubscribe = cache.watch(
+      {
+        filter,
+        sink: {
+          send: (type, entry, event) => {
+            if (stream.closed) return true;
+            if (stream.buffered >= max) return false;
+            stream.push(() => ({ type, object: shownObject(type, entry, event) }));
+            return true;
+          },
+        },
+        onExpired: (message) => {
+          stop();
+          stream.fail(resourceExpired(message));
+        },
+      },
+      fromRevision,
+    );
+    if (stream.closed) return stop;
+    if (options.allowBookmarks && fromRevision === undefined) stream.push(bookmark());
+    if (options.timeoutSeconds !== undefined) {
+      const end = () => {
+        stop();
+        if (options.allowBookmarks) stream.push(bookmark());
+        stream.end();
+      };
+      timeout = setTimeout(end, Math.max(0, options.timeoutSeconds) * 1000).unref();
+    }
+    if (options.allowBookmarks) {
+      const interval = this.#options.bookmarkIntervalMs ?? 60_000;
+      const tick = () => {
+        stream.push(bookmark());
+        ticker = setTimeout(tick, interval).unref();
+      };
+      ticker = setTimeout(tick, interval).unref();
+    }
+    return stop;
+  }
+
+  /** The store and namespace of a call, with the HTTP routes' scope rules (404 where no path exists). */
+  #target(resource: Resource, namespace: string | undefined, name?: string): { store: GenericStore; namespace: string | undefined } {
+    const store = this.#registry.store(resource.group, resource.version, resource.resource);
+    if (!store) throw pathNotFound();
+    namespace ||= undefined;
+    const { namespaced } = store.info;
+    if (!namespaced && namespace !== undefined) throw pathNotFound();
+    if (namespaced && name !== undefined && namespace === undefined) throw pathNotFound();
+    return { store, namespace: namespaced ? namespace : undefined };
+  }
+
+  #named(resource: Resource, object: KubeObject, options: WriteOptions) {
+    const name = object.metadata?.name;
+    if (!name) throw new TypeError('update: the object needs metadata.name');
+    return { ...this.#target(resource, options.namespace ?? object.metadata?.namespace, name), name };
+  }
+
+  #subresource(store: GenericStore, name: string): void {
+    if (!store.info.subresources.some((s) => s.name === name)) throw pathNotFound();
+  }
+
+  #write(options: WriteOptions): { manager: string; dryRun: boolean } {
+    return { manager: options.fieldManager ?? this.fieldManager, dryRun: options.dryRun === true };
+  }
+
+  /** A copy of `object` checked as a JSON body of the resource is (kind, Go types) with unknown fields pruned. */
+  #decoded(info: ResourceInfo, object: KubeObject): KubeObject {
+    const body = clone(object);
+    const expectedVersion = apiVersionOf(info);
+    if ((body.apiVersion && body.apiVersion !== expectedVersion) || (body.kind && body.kind !== info.kind)) {
+      // Only mismatches need the decoder, for its exact wording.
+      const isKnownKind = (apiVersion: string, kind: string) =>
+        this.#registry.resources.some((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+      decodeObject(Buffer.from(JSON.stringify(body)), 'application/json', { group: info.group, version: info.version, kind: info.kind, isKnownKind });
+    }
+    body.apiVersion = expectedVersion;
+    body.kind = info.kind;
+    const typeError = decodeTypeErrors(info.group, info.version, info.kind, body);
+    if (typeError) throw badRequest(cannotBeHandled(info.kind, info.version, typeError));
+    pruneUnknownFields(info.group, info.version, info.kind, body);
+    return body;
+  }
+}
+
+/** The predicate (namespace and selectors) of a list or watch, parsed as the HTTP route parses them. */
+function selection(info: ResourceInfo, namespace: string | undefined, options: ListOptions, query: QueryValues) {
+  if (options.labelSelector) query.labelSelector = options.labelSelector;
+  if (options.fieldSelector) query.fieldSelector = options.fieldSelector;
+  const parsed = parseListOptions(query, info.group ? `${info.group}/${info.plural}` : info.plural);
+  const { labelSelector: labels, fieldSelector: fields } = parsed;
+  const matches = (s: Selectable) => labels.matches(s.labels) && (fields.empty || fields.matches(s.fields));
+  const filter = namespace === undefined ? matches : (s: Selectable) => s.namespace === namespace && matches(s);
+  return { filter, exactLabels: labels.exactMatches() };
+}
+
+/**
+ * The object a watcher is shown: for a DELETED that an update produced (the object left the
+ * selection), the previous state stamped with the update's resourceVersion, as the HTTP watch.
+ */
+function shownObject(type: EventType, entry: CacheEntry, event: CacheEvent | undefined): StoredObject {
+  if (type !== 'DELETED' || !event || event.type === 'DELETED' || !event.prev) return objectOf(entry);
+  const obj = objectOf(event.prev);
+  obj.metadata.resourceVersion = String(event.revision);
+  return obj;
+}
+
+/** The stored object of a write (parsed from the stored bytes, which carry the resourceVersion). */
+function stored(result: WriteResult): StoredObject {
+  return result.bytes ? decodeStored(result.bytes) : (clone(result.object) as StoredObject);
+}
+
+/** The checks of a patched object, as the PATCH route: Go type errors are a 422 `patch: Invalid value`. */
+function checkPatched(info: ResourceInfo, obj: KubeObject): void {
+  const [group, version, kind] = [info.group, info.version, info.kind];
+  const typeError = decodeTypeErrors(group, version, kind, obj);
+  if (typeError) throw invalid({ group: '', name: '' }, '', [field.invalid('patch', JSON.stringify(obj), typeError)]);
+  pruneUnknownFields(group, version, kind, obj);
+}
+
+/** Removes `null` values a strategic merge leaves (upstream drops them converting to the typed object). */
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(dropNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = dropNulls(v);
+  return out;
+}

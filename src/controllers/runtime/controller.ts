@@ -1,0 +1,127 @@
+/**
+ * Controller: informers → work queue → N workers → reconcile. Every change an informer reports
+ * (and every resync) becomes keys, through each source's mapper: by default the object's own key;
+ * `ownerKeys(kind)` maps an owned object to its controller owner (a Pod to its ReplicaSet). An
+ * update enqueues the keys of both states, so a change of owner or selector reaches both sides.
+ * Workers take keys off the queue (never one key in two workers) and apply the reconciler's
+ * answer: success → forget the backoff (and requeue after `requeueAfter` if asked); a throw →
+ * requeue with the key's exponential backoff.
+ * Owns: the loop of one controller. Must not: know what it reconciles.
+ */
+import type { StoredObject } from '../../api/types.js';
+import type { Informer } from './informer.js';
+import { errorFields, silentLogger, type Logger } from './log.js';
+import { WorkQueue, type BackoffOptions } from './queue.js';
+import type { Reconciler } from './reconciler.js';
+import { keyOf } from './store.js';
+
+/** Maps an object an informer reports to the keys to reconcile. */
+export type KeyMapper = (obj: StoredObject) => readonly string[];
+
+/** Where a controller's keys come from. */
+export interface Source {
+  informer: Informer;
+  /** Default: the object's own key. */
+  map?: KeyMapper;
+}
+
+/** Maps an object to the key of its controller owner of `kind` (and `group`, when given). */
+export function ownerKeys(kind: string, group?: string): KeyMapper {
+  return (obj) => {
+    const owner = (obj.metadata.ownerReferences ?? []).find((o) => o.controller && o.kind === kind);
+    if (!owner) return [];
+    if (group !== undefined) {
+      const ownerGroup = owner.apiVersion.includes('/') ? owner.apiVersion.slice(0, owner.apiVersion.indexOf('/')) : '';
+      if (ownerGroup !== group) return [];
+    }
+    return [obj.metadata.namespace ? `${obj.metadata.namespace}/${owner.name}` : owner.name];
+  };
+}
+
+/** Options of a Controller. */
+export interface ControllerOptions {
+  /** Names the controller in logs (and, through the Manager, its field manager and event source). */
+  name: string;
+  reconciler: Reconciler;
+  sources: readonly Source[];
+  /** Keys reconciled at the same time (default 1). */
+  workers?: number;
+  backoff?: BackoffOptions;
+  /** Every object of every source is enqueued again this often (default: never). */
+  resyncPeriodMs?: number;
+  log?: Logger;
+}
+
+/** One controller. Handlers are registered at construction, so the informers' first lists fill the queue. */
+export class Controller {
+  readonly name: string;
+  readonly queue: WorkQueue;
+  readonly #reconciler: Reconciler;
+  readonly #workers: number;
+  readonly #log: Logger;
+  readonly #removers: (() => void)[] = [];
+  #running: Promise<void>[] = [];
+
+  constructor(options: ControllerOptions) {
+    this.name = options.name;
+    this.queue = new WorkQueue(options.backoff);
+    this.#reconciler = options.reconciler;
+    this.#workers = Math.max(1, options.workers ?? 1);
+    this.#log = options.log ?? silentLogger;
+    for (const source of options.sources) {
+      const map = source.map ?? ((obj: StoredObject) => [keyOf(obj)]);
+      const enqueue = (obj: StoredObject) => {
+        for (const key of map(obj)) this.queue.add(key);
+      };
+      const handler = {
+        add: enqueue,
+        update: (oldObj: StoredObject, newObj: StoredObject) => {
+          enqueue(oldObj);
+          enqueue(newObj);
+        },
+        delete: enqueue,
+      };
+      const resync = options.resyncPeriodMs === undefined ? {} : { resyncPeriodMs: options.resyncPeriodMs };
+      this.#removers.push(source.informer.addEventHandler(handler, resync));
+    }
+  }
+
+  /** Queues `key` for reconciliation. */
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+
+  /** Starts the workers (idempotent). */
+  start(): void {
+    if (this.#running.length || this.queue.shuttingDown) return;
+    for (let n = 0; n < this.#workers; n++) this.#running.push(this.#work());
+  }
+
+  /** Stops taking keys, waits for the reconciles in flight, and detaches from the informers. */
+  async stop(): Promise<void> {
+    this.#removers.splice(0).forEach((remove) => remove());
+    await this.queue.shutDown();
+    await Promise.all(this.#running);
+  }
+
+  async #work(): Promise<void> {
+    for (;;) {
+      const key = await this.queue.get();
+      if (key === undefined) return;
+      const started = Date.now();
+      try {
+        const result = await this.#reconciler.reconcile(key);
+        this.queue.forget(key);
+        const after = result?.requeueAfter;
+        if (after !== undefined && after > 0) this.queue.addAfter(key, after);
+        this.#log.debug({ controller: this.name, key, ms: Date.now() - started, requeueAfter: after }, 'reconciled');
+      } catch (err) {
+        const retries = this.queue.numRequeues(key);
+        this.#log.error({ controller: this.name, key, retries, ...errorFields(err) }, 'reconcile failed');
+        this.queue.addRateLimited(key);
+      } finally {
+        this.queue.done(key);
+      }
+    }
+  }
+}

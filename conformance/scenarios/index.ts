@@ -44,6 +44,8 @@ import {
 import { scaleDeployment } from './scale.js';
 import { httpVersion, kubectlVersion } from './version.js';
 import { getWatch, getWatchEvents, waitForCondition, waitForDelete, waitForJsonPath } from './watch.js';
+import { applyClientSide, applyClientToServerSide, applyServerSide, createReplace, createTyped, diffDeployment, dryRunServer, patchTypes } from './writes.js';
+import { emptyMapsOmitted, explainFieldDescriptions, explainStrategy, invalidSelector, unknownField, writesHttp } from './writes-validation.js';
 import { watchBookmark, watchBookmarkPeriodic, watchEvents, watchInitialState, watchTable, watchTooOld } from './watch-http.js';
 
 /** Every scenario of the suite. */
@@ -101,4 +103,18 @@ export const scenarios: Scenario[] = [
   watchBookmarkPeriodic,
   watchTooOld,
   watchTable,
+  writesHttp,
+  applyClientSide,
+  applyServerSide,
+  applyClientToServerSide,
+  createReplace,
+  patchTypes,
+  diffDeployment,
+  dryRunServer,
+  createTyped,
+  invalidSelector,
+  unknownField,
+  explainStrategy,
+  explainFieldDescriptions,
+  emptyMapsOmitted,
 ];

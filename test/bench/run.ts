@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: runs the start-up, API, storage and read-path benchmarks in that order
- * (start-up first, so the import of kubemu is cold) and prints ONE JSON document to stdout:
- * `{ machine, goals, startup, api, storage, reads }`. Progress goes to stderr. The storage
+ * `npm run bench`: runs the start-up, API, storage, read-path and write-path benchmarks in that
+ * order (start-up first, so the import of kubemu is cold) and prints ONE JSON document to stdout:
+ * `{ machine, goals, startup, api, storage, reads, writes }`. Progress goes to stderr. The storage
  * benchmark is optional: when `storage.ts` is missing or fails to load, `storage` holds a note
  * instead. `KUBEMU_BENCH_SKIP=reads` skips the read benchmark (`reads.watch`, `reads.pods`,
- * `reads.100k` skip one of its sections).
+ * `reads.100k` skip one of its sections); `KUBEMU_BENCH_SKIP=writes` skips the write benchmark
+ * (`writes.configmaps`, `writes.deployments` skip one kind).
  * Owns: sequencing and the output document. Must not: measure anything itself or assert.
  */
 
@@ -12,6 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { benchApi, type ApiBenchResult } from './api.js';
 import { benchReads, readsSkipFromEnv, type ReadsBenchResult } from './reads.js';
 import { benchStartup, type StartupResult } from './startup.js';
+import { benchWrites, writesSkipFromEnv } from './writes.js';
 
 type Bench = () => Promise<Record<string, unknown>>;
 type Failed = { error: string };
@@ -66,5 +68,6 @@ const storageBench = await loadStorageBench();
 const storage = typeof storageBench === 'string' ? { skipped: storageBench } : await timed('storage', storageBench);
 const skip = (process.env.KUBEMU_BENCH_SKIP ?? '').split(',').map((s) => s.trim());
 const reads = skip.includes('reads') ? { skipped: 'KUBEMU_BENCH_SKIP=reads' } : await timed('reads', () => benchReads(readsSkipFromEnv()));
+const writes = skip.includes('writes') ? { skipped: 'KUBEMU_BENCH_SKIP=writes' } : await timed('writes', () => benchWrites(writesSkipFromEnv()));
 process.stderr.write(`bench total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-console.log(JSON.stringify({ machine, goals: goals(startup, api, reads), startup, api, storage, reads }, null, 2));
+console.log(JSON.stringify({ machine, goals: goals(startup, api, reads), startup, api, storage, reads, writes }, null, 2));

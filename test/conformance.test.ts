@@ -36,7 +36,7 @@ function assertResult(t: Test, result: ScenarioResult): void {
 if (installed.length === 0) {
   t.pass('conformance suite', { skip: `no kubectl.<version> binaries for ${DEFAULT_VERSIONS.join(', ')} (set KUBEMU_KUBECTL_DIR)` });
 } else {
-  t.setTimeout(150_000);
+  t.setTimeout(300_000);
   t.test(`conformance scenarios × kubectl ${installed.join(', ')}`, async (t) => {
     const missing = DEFAULT_VERSIONS.filter((v) => !installed.includes(v));
     if (missing.length) t.comment(`kubectl ${missing.join(', ')} not installed: those versions are skipped`);

@@ -90,8 +90,6 @@ export const explainFieldDescriptions = scenario({
 export const emptyMapsOmitted = scenario({
   name: 'writes/empty-maps-omitted',
   namespace: true,
-  knownIssue:
-    'empty maps of omitempty fields are stored and returned (create -f of metadata.labels: {}, annotations: {}, data: {} keeps them; merge patch {"metadata":{"annotations":{}}} adds annotations: {} and moves resourceVersion, so kubectl says "patched" not "patched (no change)"; kubectl diff of an unchanged manifest of an object made by create -f shows "+  annotations: {}" and exits 1)',
   async run(ctx) {
     const ns = ['-n', ctx.namespace];
     const empty = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'e', labels: {}, annotations: {} }, data: {} };

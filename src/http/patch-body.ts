@@ -59,11 +59,25 @@ export function isApplyPatch(request: FastifyRequest): boolean {
 /** The applied configuration of a server-side apply (YAML or JSON); 400 `error decoding patch: ...` otherwise. */
 export function readApplyBody(body: Buffer): KubeObject {
   let value: unknown;
+  const text = body.toString('utf8');
   try {
-    value = parseYaml(body.toString('utf8'));
+    // Clients send apply configurations as JSON (a subset of YAML): parse that the fast way.
+    value = text.trimStart().startsWith('{') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
+    if (text.trimStart().startsWith('{')) {
+      try {
+        value = parseYaml(text);
+      } catch {
+        throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
+      }
+      return asObject(value);
+    }
     throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
   }
+  return asObject(value);
+}
+
+function asObject(value: unknown): KubeObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw badRequest(`error decoding patch: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`);
   return value as KubeObject;

@@ -57,3 +57,21 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (ak.length !== bk.length) return false;
   return ak.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+const OMIT_EMPTY_META = ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const;
+const OMIT_EMPTY_TOP = ['data', 'binaryData'] as const;
+
+function isEmpty(value: unknown): boolean {
+  return (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+}
+
+/**
+ * Drops empty maps and lists a typed Go object would not serialise (`omitempty`): metadata
+ * labels, annotations, finalizers, ownerReferences, and ConfigMap/Secret data, so `labels: {}`
+ * neither shows up nor counts as a change.
+ */
+export function omitEmpty(obj: KubeObject): void {
+  const meta = obj.metadata;
+  if (meta) for (const key of OMIT_EMPTY_META) if (isEmpty(meta[key])) delete meta[key];
+  for (const key of OMIT_EMPTY_TOP) if (isEmpty(obj[key])) delete obj[key];
+}

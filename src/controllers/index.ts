@@ -4,6 +4,7 @@
  * Owns: the list. Must not: hold controller logic.
  */
 import type { ControllerDefinition } from './runtime/index.js';
+import { replicaSetController } from './replicaset.js';
 
 /** Settings the built-in controllers read. */
 export interface ControllerSettings {
@@ -14,5 +15,7 @@ export interface ControllerSettings {
 /** The definitions of every built-in controller. */
 export function builtinControllers(settings: ControllerSettings): ControllerDefinition[] {
   void settings;
-  return [];
+  return [
+    replicaSetController(),
+  ];
 }

@@ -5,11 +5,21 @@
  */
 import type { ControllerDefinition } from './runtime/index.js';
 import { replicaSetController } from './replicaset.js';
+import { nodeSimulation, type Stage } from './nodes/index.js';
+import { serviceAccountsController } from './serviceaccounts.js';
 
 /** Settings the built-in controllers read. */
 export interface ControllerSettings {
   /** Simulated nodes to create (`--nodes`). */
   nodes: number;
+  /** PEM of kubemu's CA, published as `kube-root-ca.crt` in every namespace (none without TLS). */
+  caCert?: string;
+  /** kubeletVersion of simulated nodes (default v1.31.0; the server passes `--kubernetes-version`). */
+  kubernetesVersion?: string;
+  /** Node Lease renewal interval in ms (default 10 s). */
+  nodeHeartbeatMs?: number;
+  /** Pod lifecycle stages of simulated nodes (default: nodes/default-stages.ts; `loadStages(path)` reads a file). */
+  podStages?: readonly Stage[];
 }
 
 /** The definitions of every built-in controller. */
@@ -17,5 +27,12 @@ export function builtinControllers(settings: ControllerSettings): ControllerDefi
   void settings;
   return [
     replicaSetController(),
+    serviceAccountsController(settings.caCert),
+    ...nodeSimulation({
+      nodes: settings.nodes,
+      kubeletVersion: settings.kubernetesVersion ?? 'v1.31.0',
+      ...(settings.nodeHeartbeatMs !== undefined ? { heartbeatMs: settings.nodeHeartbeatMs } : {}),
+      ...(settings.podStages ? { podStages: settings.podStages } : {}),
+    }),
   ];
 }

@@ -207,7 +207,7 @@ export class GenericStore {
       });
       if (options.dryRun) return { object: next, created: false };
       try {
-        if (next.metadata?.deletionTimestamp && !next.metadata.finalizers?.length) {
+        if (next.metadata?.deletionTimestamp && !next.metadata.finalizers?.length && !current.metadata.deletionGracePeriodSeconds) {
           // The last finalizer of an object being deleted is gone: the update completes the delete.
           const gone = await this.#storage.delete(key, entry.modRevision, encodeAtRevision(next));
           return { object: next, bytes: gone.value, created: false };
@@ -260,6 +260,18 @@ export class GenericStore {
       checkPreconditions(this.info, current, options.preconditions);
       await this.#admit({ operation: 'DELETE', info: this.info, namespace: current.metadata.namespace, name, oldObject: current });
       try {
+        const grace = this.strategy.gracefulDelete?.(current, options.gracePeriodSeconds);
+        if (grace !== undefined) {
+          // Graceful (pods on a node): mark, or shorten the grace; the node's grace-0 delete removes it.
+          const pendingGrace = current.metadata.deletionGracePeriodSeconds;
+          if (current.metadata.deletionTimestamp && pendingGrace !== undefined && pendingGrace <= grace) return current;
+          const graceful = clone(current);
+          graceful.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+          graceful.metadata.deletionGracePeriodSeconds = grace;
+          if (options.dryRun) return graceful;
+          await this.#storage.update(key, entry.modRevision, encodeAtRevision(graceful));
+          return graceful;
+        }
         if (current.metadata.finalizers?.length) {
           if (current.metadata.deletionTimestamp) return current;
           const marked = clone(current);

@@ -10,6 +10,7 @@ import { fieldsOf } from '../api/selectors.js';
 import type { Storage } from '../storage/types.js';
 import { admissionChain } from '../admission/chain.js';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
+import { serviceAccountAdmission } from '../admission/service-account.js';
 import { objectOf } from '../watch/entry.js';
 import { WatchCache } from '../watch/watch-cache.js';
 import { builtinStrategy } from './builtin/index.js';
@@ -27,7 +28,7 @@ export class Registry {
   constructor(storage: Storage, resources: readonly ResourceInfo[], options: { eventWindow?: number } = {}) {
     this.storage = storage;
     this.watchCache = new WatchCache(storage, { capacity: options.eventWindow ?? 10000 });
-    const admit = admissionChain(namespaceLifecycle(async (name) => this.#getNamespace(name)));
+    const admit = admissionChain(namespaceLifecycle(async (name) => this.#getNamespace(name)), serviceAccountAdmission());
     for (const info of resources) {
       const store = new GenericStore({ info, strategy: builtinStrategy(info.group, info.plural), storage, admit });
       this.#stores.set(storeKey(info.group, info.version, info.plural), store);

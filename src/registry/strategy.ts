@@ -6,7 +6,7 @@
  */
 import type { FieldError } from '../api/field-errors.js';
 import { nameRules, type NameRule } from '../api/names.js';
-import type { KubeObject } from '../api/types.js';
+import type { KubeObject, StoredObject } from '../api/types.js';
 
 /** Hooks that differ between resources. */
 export interface Strategy {
@@ -26,6 +26,13 @@ export interface Strategy {
   validate(obj: KubeObject): FieldError[];
   /** Kind-specific rules on update. */
   validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
+  /**
+   * Graceful deletion (kube-apiserver's CheckGracefulDelete), opt-in: the seconds `obj` stays
+   * with `deletionTimestamp` (now + grace) and `deletionGracePeriodSeconds` until whoever runs it
+   * confirms with a grace-0 delete; `undefined` deletes at once. `requested` is the
+   * DeleteOptions' gracePeriodSeconds. Absent: every delete is immediate (finalizers aside).
+   */
+  gracefulDelete?(obj: StoredObject, requested: number | undefined): number | undefined;
 }
 
 /** The defaults every resource starts from. */

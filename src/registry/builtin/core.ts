@@ -102,6 +102,15 @@ const pods = strategy({
   prepareForUpdate(obj) {
     defaultPodSpec(specOf(obj));
   },
+  // CheckGracefulDelete: only a pod bound to a node and not terminal waits for its node.
+  gracefulDelete(obj, requested) {
+    const spec = isObject(obj.spec) ? obj.spec : {};
+    const phase = isObject(obj.status) ? obj.status.phase : undefined;
+    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return undefined;
+    const configured = typeof spec.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 30;
+    const grace = requested ?? configured;
+    return grace > 0 ? grace : undefined;
+  },
 });
 
 

@@ -1,0 +1,155 @@
+/**
+ * The scheduler (kube-scheduler's default profile, reduced to its filters): binds each pending
+ * pod of `schedulerName: default-scheduler` that has no `spec.nodeName` (and no scheduling
+ * gates) to the least-loaded node that passes fit.ts, then sets condition PodScheduled True and
+ * records `Scheduled` (`Successfully assigned <ns>/<pod> to <node>`). A pod no node takes gets
+ * PodScheduled False `Unschedulable` with upstream's FitError text and a `FailedScheduling`
+ * Warning, and is tried again when nodes or bound pods change (and every 15 s).
+ *
+ * Binding: kubemu has no `pods/binding` subresource yet, so the scheduler writes `spec.nodeName`
+ * with a merge patch as its field manager (pod validation allows setting it once, from empty).
+ * Pods it has bound but the informer does not show bound yet are "assumed" (upstream's assume
+ * cache), so their requests count against the node at once.
+ * Owns: picking and binding nodes. Must not: change pod status beyond PodScheduled.
+ */
+import { StatusError } from '../../api/errors.js';
+import type { StoredObject } from '../../api/types.js';
+import { RESOURCES, type Client } from '../../client/types.js';
+import type { ControllerContext, ControllerDefinition, EventRecorder, Informer, Reconciler, Result } from '../runtime/index.js';
+import { keyOf } from '../runtime/index.js';
+import { misfit, podRequests, unschedulableMessage, type Misfit } from './fit.js';
+import { now } from './node-objects.js';
+
+const RETRY_MS = 15_000;
+
+type Rec = Record<string, unknown>;
+const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
+
+/** Index of pods by `spec.nodeName`. */
+export const byNodeName = (obj: StoredObject): string[] => {
+  const name = rec(obj.spec).nodeName;
+  return typeof name === 'string' && name ? [name] : [];
+};
+
+function terminal(pod: StoredObject): boolean {
+  const phase = rec(pod.status).phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+function conditionOf(pod: StoredObject, type: string): Rec | undefined {
+  const list = rec(pod.status).conditions;
+  return Array.isArray(list) ? (list.map(rec).find((c) => c.type === type)) : undefined;
+}
+
+/** The merge patch of status setting condition `condition` (others kept). */
+function withCondition(pod: StoredObject, condition: Rec): Rec {
+  const list = Array.isArray(rec(pod.status).conditions) ? (rec(pod.status).conditions as unknown[]).map(rec) : [];
+  return { status: { conditions: [...list.filter((c) => c.type !== condition.type), condition] } };
+}
+
+/** Schedules pods; see the module comment. */
+export class SchedulerReconciler implements Reconciler {
+  readonly #client: Client;
+  readonly #recorder: EventRecorder;
+  readonly #pods: Informer;
+  readonly #nodes: Informer;
+  /** uid → node of pods bound here but not yet seen bound by the informer. */
+  readonly #assumed = new Map<string, { key: string; node: string; pod: StoredObject }>();
+  /** Keys of pods that did not fit, retried when the cluster changes. */
+  readonly unschedulable = new Set<string>();
+
+  constructor(ctx: ControllerContext, pods: Informer, nodes: Informer) {
+    this.#client = ctx.client;
+    this.#recorder = ctx.recorder;
+    this.#pods = pods;
+    this.#nodes = nodes;
+  }
+
+  async reconcile(key: string): Promise<Result | void> {
+    const pod = this.#pods.get(key);
+    this.unschedulable.delete(key);
+    if (!pod || byNodeName(pod).length || pod.metadata.deletionTimestamp || terminal(pod)) return;
+    const spec = rec(pod.spec);
+    if ((spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
+    if (Array.isArray(spec.schedulingGates) && spec.schedulingGates.length) return;
+    if (this.#assumed.has(pod.metadata.uid)) return;
+    const nodes = this.#nodes.list().filter((n) => !n.metadata.deletionTimestamp);
+    const misfits: Misfit[] = [];
+    let best: { node: StoredObject; load: number } | undefined;
+    for (const node of nodes) {
+      const used = this.#used(node.metadata.name);
+      const why = misfit(pod, node, used);
+      if (why) misfits.push(why);
+      else if (!best || (used.get('pods') ?? 0) < best.load) best = { node, load: used.get('pods') ?? 0 };
+    }
+    if (best) return this.#bind(pod, best.node.metadata.name);
+    this.unschedulable.add(key);
+    await this.#reportUnschedulable(pod, unschedulableMessage(nodes.length, misfits));
+    return { requeueAfter: RETRY_MS };
+  }
+
+  /** What the live pods bound to `node` (and the assumed ones) request, `pods` counted. */
+  #used(node: string): Map<string, number> {
+    const used = new Map<string, number>([['pods', 0]]);
+    const add = (pod: StoredObject) => {
+      used.set('pods', used.get('pods')! + 1);
+      for (const [name, v] of podRequests(pod)) used.set(name, (used.get(name) ?? 0) + v);
+    };
+    for (const pod of this.#pods.byIndex('nodeName', node)) if (!terminal(pod)) add(pod);
+    for (const [uid, assumed] of this.#assumed) {
+      const seen = this.#pods.get(assumed.key);
+      if (!seen || seen.metadata.uid !== uid || byNodeName(seen).length) this.#assumed.delete(uid);
+      else if (assumed.node === node) add(assumed.pod);
+    }
+    return used;
+  }
+
+  async #bind(pod: StoredObject, node: string): Promise<void> {
+    const { namespace, name } = pod.metadata;
+    const patch = { spec: { nodeName: node } };
+    let bound: StoredObject;
+    try {
+      bound = await this.#client.patch(RESOURCES.pods, name, { type: 'merge', patch }, { namespace });
+    } catch (err) {
+      if (err instanceof StatusError && (err.code === 404 || err.code === 409)) return;
+      throw err;
+    }
+    this.#assumed.set(pod.metadata.uid, { key: keyOf(pod), node, pod });
+    const condition = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() };
+    await this.#client
+      .patch(RESOURCES.pods, name, { type: 'merge', patch: withCondition(bound, condition) }, { namespace, subresource: 'status' })
+      .catch((err: unknown) => {
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      });
+    this.#recorder.event(bound, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
+  }
+
+  async #reportUnschedulable(pod: StoredObject, message: string): Promise<void> {
+    const current = conditionOf(pod, 'PodScheduled');
+    if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return;
+    const condition = { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: now(), reason: 'Unschedulable', message };
+    const { namespace, name } = pod.metadata;
+    try {
+      await this.#client.patch(RESOURCES.pods, name, { type: 'merge', patch: withCondition(pod, condition) }, { namespace, subresource: 'status' });
+    } catch (err) {
+      if (err instanceof StatusError && err.code === 404) return;
+      throw err;
+    }
+    this.#recorder.event(pod, 'Warning', 'FailedScheduling', message);
+  }
+}
+
+/** The scheduler's controller definition. */
+export function schedulerController(): ControllerDefinition {
+  return {
+    name: 'default-scheduler',
+    setup(ctx) {
+      const pods = ctx.informers.informer(RESOURCES.pods, { indexers: { nodeName: byNodeName } });
+      const nodes = ctx.informers.informer(RESOURCES.nodes);
+      const reconciler = new SchedulerReconciler(ctx, pods, nodes);
+      const retry = () => [...reconciler.unschedulable];
+      const podKeys = (pod: StoredObject) => (byNodeName(pod).length ? retry() : [keyOf(pod)]);
+      return { reconciler, sources: [{ informer: pods, map: podKeys }, { informer: nodes, map: retry }] };
+    },
+  };
+}

@@ -15,7 +15,7 @@ export { loadStages, validateStages, type Stage } from './stages.js';
 
 /** Settings of the simulated nodes. */
 export interface NodeSimulationSettings {
-  /** How many nodes (0: none, and no scheduler). */
+  /** How many nodes (0: none, and neither scheduler nor kubelet run). */
   nodes: number;
   /** The nodes' kubeletVersion (the version the server reports). */
   kubeletVersion: string;
@@ -32,5 +32,7 @@ export function nodeSimulation(settings: NodeSimulationSettings): ControllerDefi
     kubeletVersion: settings.kubeletVersion,
     ...(settings.heartbeatMs !== undefined ? { heartbeatMs: settings.heartbeatMs } : {}),
   });
+  // Without nodes nothing schedules or runs pods (tests that drive pod status themselves).
+  if (settings.nodes <= 0) return [node];
   return [node, schedulerController(), kubeletController(settings.podStages ?? DEFAULT_STAGES)];
 }

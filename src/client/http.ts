@@ -21,6 +21,7 @@ import type {
   Scoped,
   Watch,
   WatchOptions,
+  UpdateOptions,
   WriteOptions,
 } from './types.js';
 
@@ -99,8 +100,8 @@ export class HttpClient implements Client {
     return (await this.#transport.request({ method: 'POST', path, query: this.#writeQuery(options), body: object })) as StoredObject;
   }
 
-  async update(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
-    return this.#put(resource, object, options, undefined);
+  async update(resource: Resource, object: KubeObject, options: UpdateOptions = {}): Promise<StoredObject> {
+    return this.#put(resource, object, options, options.subresource);
   }
 
   async updateStatus(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
@@ -129,7 +130,7 @@ export class HttpClient implements Client {
     return (await this.#transport.request({ method: 'DELETE', path, body })) as StoredObject | Status;
   }
 
-  async #put(resource: Resource, object: KubeObject, options: WriteOptions, subresource: 'status' | undefined): Promise<StoredObject> {
+  async #put(resource: Resource, object: KubeObject, options: WriteOptions, subresource: 'status' | 'finalize' | undefined): Promise<StoredObject> {
     const name = object.metadata?.name;
     if (!name) throw new TypeError('update: the object needs metadata.name');
     const path = resourcePath(resource, options.namespace ?? object.metadata?.namespace, name, subresource);

@@ -33,6 +33,7 @@ import type {
   Watch,
   WatchEvent,
   WatchOptions,
+  UpdateOptions,
   WriteOptions,
 } from './types.js';
 import { WatchStream } from './watch-stream.js';
@@ -95,9 +96,13 @@ export class LocalClient implements Client {
     return stored(await store.create(namespace, body, this.#write(options)));
   }
 
-  async update(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
+  async update(resource: Resource, object: KubeObject, options: UpdateOptions = {}): Promise<StoredObject> {
     const { store, namespace, name } = this.#named(resource, object, options);
     const body = this.#decoded(store.info, object);
+    if (options.subresource) {
+      this.#subresource(store, options.subresource);
+      return stored(await store.update(namespace, name, () => body, { ...this.#write(options), subresource: options.subresource }));
+    }
     return stored(await store.update(namespace, name, () => body, { ...this.#write(options), createBody: body }));
   }
 

@@ -79,6 +79,12 @@ export interface WriteOptions extends Scoped {
   dryRun?: boolean;
 }
 
+/** Options of update. */
+export interface UpdateOptions extends WriteOptions {
+  /** `finalize` (namespaces): PUT `/finalize`, which replaces `spec.finalizers` only. */
+  subresource?: 'finalize';
+}
+
 /** One RFC 6902 operation. */
 export interface JsonPatchOperation {
   op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
@@ -133,7 +139,7 @@ export interface Client {
   /** Creates `object` in `options.namespace` or its own `metadata.namespace`; 409 AlreadyExists if taken. */
   create(resource: Resource, object: KubeObject, options?: WriteOptions): Promise<StoredObject>;
   /** Replaces the object named by `object.metadata`; a `resourceVersion` in it must be current (409 Conflict). */
-  update(resource: Resource, object: KubeObject, options?: WriteOptions): Promise<StoredObject>;
+  update(resource: Resource, object: KubeObject, options?: UpdateOptions): Promise<StoredObject>;
   /** Replaces the status of the object named by `object.metadata` (`/status`); the rest is ignored. */
   updateStatus(resource: Resource, object: KubeObject, options?: WriteOptions): Promise<StoredObject>;
   /** Patches one object (or its status); see {@link Patch}. */

@@ -7,6 +7,8 @@ import type { ControllerDefinition } from './runtime/index.js';
 import { replicaSetController } from './replicaset.js';
 import { nodeSimulation, type Stage } from './nodes/index.js';
 import { serviceAccountsController } from './serviceaccounts.js';
+import { garbageCollector } from './garbage-collector/index.js';
+import { namespaceController } from './namespace.js';
 
 /** Settings the built-in controllers read. */
 export interface ControllerSettings {
@@ -34,5 +36,7 @@ export function builtinControllers(settings: ControllerSettings): ControllerDefi
       ...(settings.nodeHeartbeatMs !== undefined ? { heartbeatMs: settings.nodeHeartbeatMs } : {}),
       ...(settings.podStages ? { podStages: settings.podStages } : {}),
     }),
+    garbageCollector(),
+    namespaceController(),
   ];
 }

@@ -116,6 +116,9 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
   const { store, namespace, name, subresource, info } = target;
   const isScale = subresource === 'scale';
   const view = (obj: StoredObject): KubeObject => (isScale ? toScale(obj) : obj);
+  // namespaces/finalize is update-only: PUT a Namespace whose spec.finalizers replace the stored ones.
+  if (subresource === 'finalize' && request.method !== 'PUT')
+    throw methodNotSupported({ group: info.group, name: `${info.plural}/${subresource}` }, verbName(request.method));
   switch (request.method) {
     case 'GET':
       return sendObject(request, reply, 200, view(store.get(namespace, name!)));
@@ -143,7 +146,8 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
           compute = checkedPatch(info, request, reply, opts, () => schemaNodeFor(info.group, info.version, info.kind));
         }
       }
-      const result = await store.update(namespace, name!, compute, { ...opts, subresource: isScale ? 'scale' : 'status' });
+      const written = isScale ? 'scale' : subresource === 'finalize' ? 'finalize' : 'status';
+      const result = await store.update(namespace, name!, compute, { ...opts, subresource: written });
       const stored = result.object as StoredObject;
       return sendObject(request, reply, 200, view(stored), isScale ? undefined : result.bytes);
     }

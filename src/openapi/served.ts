@@ -30,8 +30,9 @@ export const SERVED_RESOURCES: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * Subresources kubemu serves, wherever a served resource has them upstream: `status`, `scale`
- * (deployments, replicasets, statefulsets, replicationcontrollers) and `token`
- * (serviceaccounts: TokenRequest). The others (log, exec, attach, portforward, proxy, binding,
- * eviction, finalize, ephemeralcontainers, approval) stay in the table for later.
+ * (deployments, replicasets, statefulsets, replicationcontrollers), `token`
+ * (serviceaccounts: TokenRequest) and `finalize` (namespaces: PUT of spec.finalizers). The
+ * others (log, exec, attach, portforward, proxy, binding, eviction, ephemeralcontainers,
+ * approval) stay in the table for later.
  */
-export const SERVED_SUBRESOURCES: readonly string[] = ['status', 'scale', 'token'];
+export const SERVED_SUBRESOURCES: readonly string[] = ['status', 'scale', 'token', 'finalize'];

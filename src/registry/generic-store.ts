@@ -7,7 +7,8 @@
  *   update:  read → precondition (resourceVersion) → carry system metadata and status →
  *            strategy.prepareForUpdate → generation → validate → admission → CAS write, retried
  *            on a storage conflict when the caller gave no resourceVersion
- *   delete:  read → preconditions → finalizers pending? mark deletionTimestamp : remove
+ *   delete:  read → preconditions → propagation finalizers (orphan / foregroundDeletion) →
+ *            finalizers pending? mark deletionTimestamp : remove
  *
  * PATCH and the status/scale subresources are updates with a different "compute the new
  * object" step. Stored bytes carry their resourceVersion, so reads return them as they are.
@@ -76,8 +77,11 @@ export interface WriteResult {
 /** Computes the desired object from the current one (PUT body, patched object, status view...). */
 export type ComputeUpdate = (current: StoredObject) => KubeObject | Promise<KubeObject>;
 
-/** Which part of the object a write goes through: `status` changes status only; `scale` is recorded as such. */
-export type Subresource = 'status' | 'scale' | undefined;
+/**
+ * Which part of the object a write goes through: `status` changes status only; `scale` is
+ * recorded as such; `finalize` (namespaces) changes `spec.finalizers` only.
+ */
+export type Subresource = 'status' | 'scale' | 'finalize' | undefined;
 
 /** Options of update. */
 export interface UpdateOptions extends WriteOptions {
@@ -207,7 +211,7 @@ export class GenericStore {
       });
       if (options.dryRun) return { object: next, created: false };
       try {
-        if (next.metadata?.deletionTimestamp && !next.metadata.finalizers?.length && !current.metadata.deletionGracePeriodSeconds) {
+        if (next.metadata?.deletionTimestamp && !this.strategy.finalizersPending(next) && !current.metadata.deletionGracePeriodSeconds) {
           // The last finalizer of an object being deleted is gone: the update completes the delete.
           const gone = await this.#storage.delete(key, entry.modRevision, encodeAtRevision(next));
           return { object: next, bytes: gone.value, created: false };
@@ -272,12 +276,18 @@ export class GenericStore {
           await this.#storage.update(key, entry.modRevision, encodeAtRevision(graceful));
           return graceful;
         }
-        if (current.metadata.finalizers?.length) {
-          if (current.metadata.deletionTimestamp) return current;
-          const marked = clone(current);
-          marked.metadata.deletionTimestamp = nowTimestamp();
-          marked.metadata.deletionGracePeriodSeconds = 0;
-          if (this.strategy.tracksGeneration) marked.metadata.generation = (marked.metadata.generation ?? 0) + 1;
+        const marked = clone(current);
+        const policy = options.propagationPolicy;
+        setFinalizers(marked, gcFinalizers(current.metadata.finalizers, policy, this.strategy.defaultGarbageCollectionPolicy));
+        if (this.strategy.finalizersPending(marked)) {
+          const sameFinalizers = deepEqual(marked.metadata.finalizers, current.metadata.finalizers);
+          if (current.metadata.deletionTimestamp && sameFinalizers) return current;
+          if (!current.metadata.deletionTimestamp) {
+            marked.metadata.deletionTimestamp = nowTimestamp();
+            marked.metadata.deletionGracePeriodSeconds = 0;
+            if (this.strategy.tracksGeneration) marked.metadata.generation = (marked.metadata.generation ?? 0) + 1;
+            this.strategy.prepareForDelete(marked);
+          }
           if (options.dryRun) return marked;
           await this.#storage.update(key, entry.modRevision, encodeAtRevision(marked));
           return marked;
@@ -360,6 +370,11 @@ export class GenericStore {
       // The status endpoint changes only status (and managedFields); everything else is kept from the stored object.
       next = clone(current) as KubeObject;
       next.status = desired.status;
+    } else if (subresource === 'finalize') {
+      // namespaces/finalize changes only spec.finalizers.
+      next = clone(current) as KubeObject;
+      const finalizers = (desired.spec as { finalizers?: unknown } | undefined)?.finalizers;
+      next.spec = { ...(next.spec as object | undefined), finalizers: Array.isArray(finalizers) ? finalizers : [] };
     } else {
       next = desired;
       next.kind = this.info.kind;
@@ -385,7 +400,7 @@ export class GenericStore {
     } else {
       delete nextMeta.generation;
     }
-    if (subresource !== 'status') this.strategy.prepareForUpdate(next, current);
+    if (subresource !== 'status' && subresource !== 'finalize') this.strategy.prepareForUpdate(next, current);
     return next;
   }
 
@@ -451,6 +466,34 @@ function specChanged(next: KubeObject, current: KubeObject): boolean {
 /** True when the update would change nothing, so no write (and no new revision) is needed. */
 function sameContent(next: KubeObject, current: StoredObject): boolean {
   return deepEqual(next, current);
+}
+
+const ORPHAN = 'orphan';
+const FOREGROUND = 'foregroundDeletion';
+
+/**
+ * The finalizers of an object being deleted with `policy` (apiserver's
+ * deletionFinalizersForGarbageCollection): Orphan adds `orphan`, Foreground adds
+ * `foregroundDeletion`, Background removes both; without a policy, a finalizer already there
+ * stays, else the kind's default applies.
+ */
+function gcFinalizers(
+  finalizers: readonly string[] | undefined,
+  policy: DeleteOptions['propagationPolicy'],
+  kindDefault: 'Orphan' | 'Background',
+): string[] {
+  const list = [...(finalizers ?? [])];
+  const effective = policy ?? (list.includes(ORPHAN) ? 'Orphan' : list.includes(FOREGROUND) ? 'Foreground' : kindDefault);
+  const wanted = effective === 'Orphan' ? ORPHAN : effective === 'Foreground' ? FOREGROUND : undefined;
+  const kept = list.filter((f) => (f !== ORPHAN && f !== FOREGROUND) || f === wanted);
+  if (wanted && !kept.includes(wanted)) kept.push(wanted);
+  return kept;
+}
+
+function setFinalizers(obj: KubeObject, finalizers: string[]): void {
+  const meta = (obj.metadata ??= {});
+  if (finalizers.length) meta.finalizers = finalizers;
+  else delete meta.finalizers;
 }
 
 function checkPreconditions(info: ResourceInfo, obj: StoredObject, pre: DeleteOptions['preconditions']): void {

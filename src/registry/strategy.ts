@@ -33,6 +33,12 @@ export interface Strategy {
    * DeleteOptions' gracePeriodSeconds. Absent: every delete is immediate (finalizers aside).
    */
   gracefulDelete?(obj: StoredObject, requested: number | undefined): number | undefined;
+  /** Propagation of a DELETE that names none (upstream `DefaultGarbageCollectionPolicy`; Orphan for core/v1 RCs, batch/v1 Jobs). */
+  defaultGarbageCollectionPolicy: 'Orphan' | 'Background';
+  /** True while a deleted object must stay (default: `metadata.finalizers` not empty; namespaces add `spec.finalizers`). */
+  finalizersPending(obj: KubeObject): boolean;
+  /** Called once when a DELETE marks the object with deletionTimestamp (namespaces: phase Terminating). */
+  prepareForDelete(obj: KubeObject): void;
 }
 
 /** The defaults every resource starts from. */
@@ -45,6 +51,9 @@ export const defaultStrategy: Strategy = {
   prepareForUpdate() {},
   validate: () => [],
   validateUpdate: () => [],
+  defaultGarbageCollectionPolicy: 'Background',
+  finalizersPending: (obj) => (obj.metadata?.finalizers?.length ?? 0) > 0,
+  prepareForDelete() {},
 };
 
 /** A strategy with some hooks overridden. */

@@ -13,6 +13,12 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 const namespaces = strategy({
   nameRule: nameRules.dnsLabel,
+  returnDeletedObject: true,
+  // A namespace stays until the namespace controller has emptied it and removed `kubernetes` (finalize).
+  finalizersPending: (obj) => !!obj.metadata?.finalizers?.length || (Array.isArray(specOf(obj).finalizers) && (specOf(obj).finalizers as unknown[]).length > 0),
+  prepareForDelete(obj) {
+    obj.status = { ...(isObject(obj.status) ? obj.status : {}), phase: 'Terminating' };
+  },
   prepareForCreate(obj) {
     const spec = specOf(obj);
     if (!Array.isArray(spec.finalizers)) spec.finalizers = ['kubernetes'];
@@ -132,6 +138,7 @@ const secrets = strategy({
 
 const replicationcontrollers = strategy({
   tracksGeneration: true,
+  defaultGarbageCollectionPolicy: 'Orphan',
   prepareForCreate(obj) {
     specOf(obj).replicas ??= 1;
     defaultTemplate(obj.spec);

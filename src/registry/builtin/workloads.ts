@@ -83,7 +83,8 @@ export const workloadStrategies: Record<string, Strategy> = {
   'apps/replicasets': workload(defaultReplicaSet),
   'apps/statefulsets': workload(defaultStatefulSet),
   'apps/daemonsets': workload(defaultDaemonSet),
-  'batch/jobs': workload(defaultJob),
+  // batch/v1 Jobs orphan their pods unless the DELETE asks otherwise (upstream, for compatibility).
+  'batch/jobs': { ...workload(defaultJob), defaultGarbageCollectionPolicy: 'Orphan' },
   'batch/cronjobs': workload(defaultCronJob),
   'autoscaling/horizontalpodautoscalers': workload(),
   'policy/poddisruptionbudgets': workload(),

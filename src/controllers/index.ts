@@ -4,6 +4,7 @@
  * Owns: the list. Must not: hold controller logic.
  */
 import type { ControllerDefinition } from './runtime/index.js';
+import { deploymentController } from './deployment.js';
 import { replicaSetController } from './replicaset.js';
 import { nodeSimulation, type Stage } from './nodes/index.js';
 import { serviceAccountsController } from './serviceaccounts.js';
@@ -36,6 +37,7 @@ export function builtinControllers(settings: ControllerSettings): ControllerDefi
       ...(settings.nodeHeartbeatMs !== undefined ? { heartbeatMs: settings.nodeHeartbeatMs } : {}),
       ...(settings.podStages ? { podStages: settings.podStages } : {}),
     }),
+    deploymentController(),
     garbageCollector(),
     namespaceController(),
   ];

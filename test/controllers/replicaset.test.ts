@@ -12,7 +12,7 @@ import { buildServer } from '../../src/server.js';
 import { eventually, sleep } from '../helpers/wait.js';
 import { livePods, markReady, template } from './workloads-helpers.js';
 
-const server = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0 }));
+const server = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0, nodes: 0 }));
 t.teardown(() => server.close());
 const client = new LocalClient(server.registry, { fieldManager: 'test' });
 const RS = RESOURCES.replicasets;

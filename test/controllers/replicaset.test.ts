@@ -10,6 +10,8 @@ import { LocalClient } from '../../src/client/local.js';
 import { RESOURCES } from '../../src/client/types.js';
 import { buildServer } from '../../src/server.js';
 import { eventually, sleep } from '../helpers/wait.js';
+import type { ReplicaSet } from '../../src/controllers/replicaset/objects.js';
+import { calculateStatus, statusChanged } from '../../src/controllers/replicaset/status.js';
 import { livePods, markReady, template } from './workloads-helpers.js';
 
 const server = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0, nodes: 0 }));
@@ -130,19 +132,23 @@ t.test('ReplicaSet: expectations prevent over-creation under a burst of reconcil
   t.equal(creates, 20, '20 creates in all');
 });
 
-t.test('ReplicaSet: ReplicaFailure condition and FailedCreate event when creates fail', async (t) => {
-  const ns = await namespace();
-  const bad = replicaSet('bad', 1, { app: 'bad' });
-  ((bad.spec as { template: { spec: Record<string, unknown> } }).template.spec).containers = [{ name: 'c', image: 'x' }, { name: 'c', image: 'y' }];
-  const created = await client.create(RS, bad, { namespace: ns }).catch(() => undefined);
-  if (!created) {
-    t.comment('the API refuses the template itself; nothing to observe');
-    return;
-  }
-  await eventually(async () => {
-    const conds = ((await client.get(RS, 'bad', { namespace: ns })).status as { conditions?: { type: string; reason: string }[] } | undefined)?.conditions ?? [];
-    return conds.some((c) => c.type === 'ReplicaFailure' && c.reason === 'FailedCreate');
-  }, 'ReplicaFailure FailedCreate');
-  const { items } = await client.list(RESOURCES.events, { namespace: ns });
-  t.ok(items.some((e) => e.reason === 'FailedCreate' && /^Error creating: /.test(String(e.message))), 'FailedCreate event');
+t.test('calculateStatus: ReplicaFailure is set by a failed create and removed by a clean pass', async (t) => {
+  const rs = { ...replicaSet('x', 1, { app: 'x' }), metadata: { name: 'x', uid: 'u', resourceVersion: '1', creationTimestamp: '', generation: 2 } } as unknown as ReplicaSet;
+  const failed = calculateStatus({ rs, pods: [], now: Date.now(), failure: { error: new Error('pods "x-" is forbidden: nope'), creating: true } });
+  t.match(failed, { replicas: 0, observedGeneration: 2, conditions: [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "x-" is forbidden: nope' }] });
+  t.ok(statusChanged(rs, failed));
+  const clean = calculateStatus({ rs: { ...rs, status: failed }, pods: [], now: Date.now() });
+  t.notOk(clean.conditions, 'removed');
+});
+
+t.test('ReplicaSet: with simulated nodes the pods run and become available on their own', async (t) => {
+  const withNodes = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0, nodes: 1 }));
+  t.teardown(() => withNodes.close());
+  const c = new LocalClient(withNodes.registry, { fieldManager: 'test' });
+  await c.create(RESOURCES.namespaces, { metadata: { name: 'sim' } });
+  await c.create(RS, replicaSet('sim', 3, { app: 'sim' }), { namespace: 'sim' });
+  await eventually(async () => ((await c.get(RS, 'sim', { namespace: 'sim' })).status as { availableReplicas?: number } | undefined)?.availableReplicas === 3, '3 available', 15000);
+  await c.patch(RS, 'sim', { type: 'merge', patch: { spec: { replicas: 1 } } }, { namespace: 'sim' });
+  await eventually(async () => ((await c.get(RS, 'sim', { namespace: 'sim' })).status as { replicas?: number } | undefined)?.replicas === 1, 'down to 1', 15000);
+  t.equal((await livePods(c, 'sim', 'app=sim')).length, 1);
 });

@@ -7,6 +7,16 @@ import type { Scenario } from '../harness.js';
 import { apiResources } from './api-resources.js';
 import { configMapRoundTrip } from './configmap.js';
 import {
+  deploymentDeleteCascade,
+  deploymentDescribeEvents,
+  deploymentHistoryUndo,
+  deploymentRollout,
+  deploymentScalePauseRestart,
+  namespaceDelete,
+  namespaceTerminating,
+  serviceAccountDefaults,
+} from './controllers.js';
+import {
   alreadyExistsCreateConfigMap,
   alreadyExistsCreateFile,
   conflictStaleReplace,
@@ -117,4 +127,12 @@ export const scenarios: Scenario[] = [
   explainStrategy,
   explainFieldDescriptions,
   emptyMapsOmitted,
+  serviceAccountDefaults,
+  deploymentRollout,
+  deploymentDescribeEvents,
+  deploymentHistoryUndo,
+  deploymentScalePauseRestart,
+  deploymentDeleteCascade,
+  namespaceDelete,
+  namespaceTerminating,
 ];

@@ -11,6 +11,10 @@ import { loadOrCreateAdminToken, adminUser } from './auth/admin.js';
 import { authenticationPlugin, clientCertAuthenticator, tokenAuthenticator, unsecuredAuthenticator } from './auth/authenticate.js';
 import { loadOrCreateTls, type TlsMaterial } from './auth/certs.js';
 import { renderKubeconfig } from './auth/kubeconfig.js';
+import { authorizationPlugin } from './auth/rbac/plugin.js';
+import { startAuthorization, type Authorization } from './auth/rbac/setup.js';
+import { withReviewResources } from './auth/reviews.js';
+import { rbacEscalation } from './admission/rbac-escalation.js';
 import { startLegacyTokenFiller } from './auth/legacy-token-secrets.js';
 import { registryLookup } from './auth/object-lookup.js';
 import { loadOrCreateServiceAccountKey } from './auth/sa-key.js';
@@ -28,6 +32,7 @@ import { openapiV3Plugin } from './http/openapi-v3.js';
 import { parseApiPath } from './http/request-info.js';
 import websocket from '@fastify/websocket';
 import { handleResource } from './http/resources.js';
+import { reviewHandler } from './http/reviews.js';
 import { type ReadSettings } from './http/reads.js';
 import { websocketWatch } from './http/websocket.js';
 import { versionRoutes } from './http/version.js';
@@ -56,6 +61,8 @@ export interface Server {
   serviceAccountTokens: ServiceAccountTokens;
   /** A kubeconfig for the admin, pointing at `url`. */
   kubeconfig(url: string): string;
+  /** The authorizer of `config.authorizationMode` and the RBAC policy it reads. */
+  authorization: Authorization;
   /** The built-in controllers, started after bootstrap when `config.controllers`. */
   controllers: Manager;
   /** Stops the controllers and serving, then closes storage. */
@@ -93,9 +100,18 @@ export async function buildServer(config: Config): Promise<Server> {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
     installErrorHandlers(app);
+    // Before authentication: its onRequest hook marks upgrade requests, so one refused by a hook is closed.
+    await app.register(websocket);
 
-    const registry = new Registry(storage, builtinResources(), { eventWindow: config.eventWindow });
+    let authorization: Authorization | undefined;
+    const admission = [rbacEscalation(() => authorization?.escalation)];
+    const registry = new Registry(storage, builtinResources(), { eventWindow: config.eventWindow, admission });
     await registry.start();
+    const authz = (authorization = startAuthorization({
+      mode: config.authorizationMode,
+      registry,
+      onError: (err) => app.log.error({ err }, 'aggregating ClusterRoles failed'),
+    }));
     const lookup = registryLookup(registry);
 
     for (const warning of tokenFile?.warnings ?? []) app.log.warn(warning);
@@ -105,13 +121,17 @@ export async function buildServer(config: Config): Promise<Server> {
     ];
     if (tls) authenticators.unshift(clientCertAuthenticator());
     else authenticators.push(unsecuredAuthenticator());
-    await app.register(authenticationPlugin, { authenticators });
+    // With RBAC, requests without credentials are system:anonymous everywhere and RBAC decides (403s).
+    const publicPaths = config.authorizationMode === 'RBAC' ? () => true : undefined;
+    await app.register(authenticationPlugin, { authenticators, ...(publicPaths ? { publicPaths } : {}) });
+    await app.register(authorizationPlugin, { authorizer: () => authz.authorizer });
     const readSettings: ReadSettings = {
       watchCache: registry.watchCache,
       bookmarkIntervalMs: config.bookmarkIntervalMs,
       maxWatchBufferedBytes: config.maxWatchBufferedBytes,
     };
-    const discovery = new Discovery(() => registry.resources);
+    const discovery = new Discovery(() => withReviewResources(registry.resources));
+    const reviews = reviewHandler(() => authz.authorizer);
     versionRoutes(app, config.kubernetesVersion);
     oidcRoutes(app, { issuer: config.serviceAccountIssuer, key: saKey });
     const creates = new Map([['serviceaccounts/token', tokenRequestHandler({ tokens: serviceAccountTokens, lookup })]]);
@@ -125,15 +145,17 @@ export async function buildServer(config: Config): Promise<Server> {
       const path = parseApiPath(request.url.split('?')[0]!);
       if (!path) throw pathNotFound();
       if (path.type === 'discovery') return discovery.handle(path, request, reply);
+      const review = reviews(path, request, reply);
+      if (review) return review;
       return handleResource(registry, readSettings, path, request, reply, creates);
     };
-    await app.register(websocket);
     for (const url of ['/api', '/api/*', '/apis', '/apis/*']) {
       app.route({ method: 'GET', url, handler: api, wsHandler: (socket, request) => websocketWatch(registry, readSettings, socket, request) });
       app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url, handler: api });
     }
 
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
+    await authz.settled();
     const controllers = new Manager({ client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }), log: app.log });
     if (config.controllers) await controllers.start();
     const tokenSecrets = startLegacyTokenFiller({
@@ -157,10 +179,12 @@ export async function buildServer(config: Config): Promise<Server> {
             : { server: url, token: adminToken },
         ),
       controllers,
+      authorization: authz,
       close: async () => {
         await controllers.stop();
         await app.close();
         await tokenSecrets.stop();
+        authz.stop();
         registry.stop();
         await storage.close();
         releaseSchemas();

@@ -25,6 +25,7 @@ Flags:
   --kubernetes-version V   version reported by /version (default v1.31.0)
   --openapi FILE           swagger.json of the Kubernetes release to emulate (default: bundled schemas)
   --log-level LEVEL        silent|error|warn|info|debug (default silent)
+  --authorization-mode M   RBAC|AlwaysAllow (default RBAC)
   --token-auth-file FILE   static bearer tokens, CSV: token,user,uid[,"group1,group2"]
   --service-account-issuer URL
                            iss and audience of service-account tokens
@@ -35,6 +36,7 @@ Flags:
 
 const STORAGE_KINDS: readonly StorageKind[] = ['level', 'memory'];
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+const AUTHORIZATION_MODES: readonly Config['authorizationMode'][] = ['RBAC', 'AlwaysAllow'];
 
 /** Parses argv (without node and script) into a Command; throws UsageError on mistakes. */
 export function parseCommand(argv: readonly string[]): Command {
@@ -54,6 +56,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'kubernetes-version': { type: 'string' },
         openapi: { type: 'string' },
         'log-level': { type: 'string' },
+        'authorization-mode': { type: 'string' },
         'token-auth-file': { type: 'string' },
         'service-account-issuer': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -104,6 +107,12 @@ export function parseCommand(argv: readonly string[]): Command {
     if (!(LOG_LEVELS as readonly string[]).includes(values['log-level']))
       throw new UsageError(`invalid --log-level "${values['log-level']}": must be one of ${LOG_LEVELS.join(', ')}`);
     config.logLevel = values['log-level'] as Config['logLevel'];
+  }
+  const mode = values['authorization-mode'];
+  if (mode !== undefined) {
+    if (!AUTHORIZATION_MODES.includes(mode as Config['authorizationMode']))
+      throw new UsageError(`invalid --authorization-mode "${mode}": must be one of ${AUTHORIZATION_MODES.join(', ')}`);
+    config.authorizationMode = mode as Config['authorizationMode'];
   }
   if (values['token-auth-file'] !== undefined) {
     if (!values['token-auth-file']) throw new UsageError('invalid --token-auth-file "": must name a file');

@@ -31,6 +31,8 @@ export interface Config {
   maxWatchBufferedBytes: number;
   /** fastify log level, or 'silent'. */
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** `--authorization-mode`: RBAC (system:masters bypass, bootstrap policy) or AlwaysAllow. */
+  authorizationMode: 'RBAC' | 'AlwaysAllow';
   /** Run the built-in controllers (through an in-process client) after bootstrap. */
   controllers: boolean;
   /** kube-apiserver's `--token-auth-file`: CSV `token,user,uid[,"group1,group2"]` of static bearer tokens. */
@@ -56,6 +58,7 @@ export const DEFAULT_CONFIG: Config = {
   bookmarkIntervalMs: 60000,
   maxWatchBufferedBytes: 16 * 1024 * 1024,
   logLevel: 'silent',
+  authorizationMode: 'RBAC',
   controllers: true,
   serviceAccountIssuer: DEFAULT_SERVICE_ACCOUNT_ISSUER,
 };

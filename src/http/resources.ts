@@ -66,14 +66,14 @@ export async function handleResource(
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'create');
       const opts = writeQuery(query, 'CreateOptions', { userAgent: request.headers['user-agent'] });
       const body = decodeChecked(registry, info, request, reply, opts);
-      const result = await store.create(namespace, body, opts);
+      const result = await store.create(namespace, body, { ...opts, user: request.user });
       return sendObject(request, reply, 201, result.object, result.bytes);
     }
     if (method === 'DELETE') {
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'deletecollection');
       const opts = deleteOptions(query, parseOptionalJson(request));
       const { filter } = listSelection(parseListOptions(query, info.group ? `${info.group}/${info.plural}` : info.plural));
-      const deleted = await store.deleteCollection(namespace, filter, opts);
+      const deleted = await store.deleteCollection(namespace, filter, { ...opts, user: request.user });
       const items = deleted.map((o) => Buffer.from(JSON.stringify(o)));
       return sendObject(request, reply, 200, undefined, listBytes(info.listKind, apiVersionOf(info), {}, items));
     }
@@ -86,23 +86,23 @@ export async function handleResource(
     case 'PUT': {
       const opts = writeQuery(query, 'UpdateOptions', { userAgent: request.headers['user-agent'] });
       const body = decodeChecked(registry, info, request, reply, opts);
-      const result = await store.update(namespace, name, () => body, { ...opts, createBody: body });
+      const result = await store.update(namespace, name, () => body, { ...opts, createBody: body, user: request.user });
       return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
     }
     case 'PATCH': {
       const apply = isApplyPatch(request);
       const opts = writeQuery(query, 'PatchOptions', { userAgent: request.headers['user-agent'], apply });
       if (apply) {
-        const result = await store.apply(namespace, name, readApplyBody(bodyOf(request)), opts);
+        const result = await store.apply(namespace, name, readApplyBody(bodyOf(request)), { ...opts, user: request.user });
         return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
       }
       const patch = checkedPatch(info, request, reply, opts, () => schemaNodeFor(info.group, info.version, info.kind));
-      const result = await store.update(namespace, name, (current) => patch(current), opts);
+      const result = await store.update(namespace, name, (current) => patch(current), { ...opts, user: request.user });
       return sendObject(request, reply, 200, result.object, result.bytes);
     }
     case 'DELETE': {
       const opts = deleteOptions(query, parseOptionalJson(request));
-      const result = await store.delete(namespace, name, opts);
+      const result = await store.delete(namespace, name, { ...opts, user: request.user });
       if (result.kind === 'Status') return sendStatus(reply, result as never);
       return sendObject(request, reply, 200, result);
     }
@@ -129,7 +129,7 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
       const opts = writeQuery(query, kind, { userAgent: request.headers['user-agent'], apply });
       if (apply) {
         if (isScale) throw unsupportedMediaType('application/apply-patch+yaml', ['application/json-patch+json', 'application/merge-patch+json']);
-        const result = await store.apply(namespace, name!, readApplyBody(bodyOf(request)), { ...opts, subresource: 'status' });
+        const result = await store.apply(namespace, name!, readApplyBody(bodyOf(request)), { ...opts, subresource: 'status', user: request.user });
         return sendObject(request, reply, 200, result.object, result.bytes);
       }
       let compute: (current: StoredObject) => KubeObject;
@@ -147,7 +147,7 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
         }
       }
       const written = isScale ? 'scale' : subresource === 'finalize' ? 'finalize' : 'status';
-      const result = await store.update(namespace, name!, compute, { ...opts, subresource: written });
+      const result = await store.update(namespace, name!, compute, { ...opts, subresource: written, user: request.user });
       const stored = result.object as StoredObject;
       return sendObject(request, reply, 200, view(stored), isScale ? undefined : result.bytes);
     }

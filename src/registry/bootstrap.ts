@@ -1,11 +1,13 @@
 /**
  * The state every cluster starts with: namespaces default, kube-system, kube-public and
- * kube-node-lease, and the `kubernetes` Service (with its Endpoints) in default. Created only
+ * kube-node-lease, the `kubernetes` Service (with its Endpoints) in default, and the bootstrap
+ * RBAC policy (src/auth/rbac/bootstrap-policy.ts). Created only
  * when missing, so a restart on the same data changes nothing.
  * Owns: bootstrap objects. Must not: know HTTP.
  */
 import { StatusError } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { ensureBootstrapPolicy } from '../auth/rbac/bootstrap-policy.js';
 import type { Registry } from './registry.js';
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -49,4 +51,5 @@ export async function bootstrap(registry: Registry, options: BootstrapOptions): 
     subsets: [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }],
   };
   await ensure(() => registry.storeFor('', 'endpoints').create('default', endpoints));
+  await ensureBootstrapPolicy(registry);
 }

@@ -36,6 +36,7 @@ import { objectOf, type CacheEntry, type Selectable } from '../watch/entry.js';
 import type { ListAnswer, ListQuery, ResourceCache } from '../watch/resource-cache.js';
 import { validateObjectMetaCreate, validateObjectMetaUpdate } from './object-meta.js';
 import type { Strategy } from './strategy.js';
+import type { UserInfo } from '../auth/user.js';
 import { FieldManager, SERVER_MANAGER } from './field-manager.js';
 import { rulesFor, type Rules as KindRules } from './validation/rules/index.js';
 
@@ -48,6 +49,8 @@ export interface AdmissionRequest {
   object?: KubeObject;
   oldObject?: KubeObject;
   subresource?: string;
+  /** Who asks (the authenticated, possibly impersonated, user); absent for kubemu's own writes. */
+  user?: UserInfo;
 }
 
 /** Admission hook: throws a StatusError to refuse. */
@@ -58,6 +61,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Who writes, for managedFields (managerOrUserAgent of the request; default kube-apiserver). */
   manager?: string;
+  /** The requesting user, handed to admission; absent for kubemu's own writes. */
+  user?: UserInfo;
 }
 
 /** DeleteOptions as kubemu reads them. */
@@ -157,7 +162,7 @@ export class GenericStore {
     for (let attempt = 1; ; attempt++) {
       if (generated) meta.name = generateName(meta.generateName!);
       this.#validateCreate(obj);
-      await this.#admit({ operation: 'CREATE', info: this.info, namespace: meta.namespace, name: meta.name!, object: obj });
+      await this.#admit({ operation: 'CREATE', info: this.info, namespace: meta.namespace, name: meta.name!, object: obj, user: options.user });
       if (options.dryRun) return { object: obj, created: true };
       try {
         const entry = await this.#storage.create(objectKey(this.info, meta.namespace, meta.name!), encodeAtRevision(obj));
@@ -208,6 +213,7 @@ export class GenericStore {
         object: next,
         oldObject: current,
         subresource: options.subresource,
+        user: options.user,
       });
       if (options.dryRun) return { object: next, created: false };
       try {
@@ -262,7 +268,7 @@ export class GenericStore {
       const entry = await this.#read(namespace, name);
       const current = decodeStored(entry.value);
       checkPreconditions(this.info, current, options.preconditions);
-      await this.#admit({ operation: 'DELETE', info: this.info, namespace: current.metadata.namespace, name, oldObject: current });
+      await this.#admit({ operation: 'DELETE', info: this.info, namespace: current.metadata.namespace, name, oldObject: current, user: options.user });
       try {
         const grace = this.strategy.gracefulDelete?.(current, options.gracePeriodSeconds);
         if (grace !== undefined) {

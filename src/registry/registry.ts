@@ -9,6 +9,7 @@ import type { KubeObject } from '../api/types.js';
 import { fieldsOf } from '../api/selectors.js';
 import type { Storage } from '../storage/types.js';
 import { admissionChain } from '../admission/chain.js';
+import type { Admit } from './generic-store.js';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { serviceAccountAdmission } from '../admission/service-account.js';
 import { objectOf } from '../watch/entry.js';
@@ -25,10 +26,11 @@ export class Registry {
   readonly #resources: ResourceInfo[] = [];
   readonly #namespaces: GenericStore;
 
-  constructor(storage: Storage, resources: readonly ResourceInfo[], options: { eventWindow?: number } = {}) {
+  /** `admission`: plugins run after the built-in ones (NamespaceLifecycle) on every write. */
+  constructor(storage: Storage, resources: readonly ResourceInfo[], options: { eventWindow?: number; admission?: readonly Admit[] } = {}) {
     this.storage = storage;
     this.watchCache = new WatchCache(storage, { capacity: options.eventWindow ?? 10000 });
-    const admit = admissionChain(namespaceLifecycle(async (name) => this.#getNamespace(name)), serviceAccountAdmission());
+    const admit = admissionChain(namespaceLifecycle(async (name) => this.#getNamespace(name)), serviceAccountAdmission(), ...(options.admission ?? []));
     for (const info of resources) {
       const store = new GenericStore({ info, strategy: builtinStrategy(info.group, info.plural), storage, admit });
       this.#stores.set(storeKey(info.group, info.version, info.plural), store);

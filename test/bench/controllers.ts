@@ -63,6 +63,8 @@ export interface ScenarioResult {
   serverCores: number | null;
   serverRssMB: number;
   watchEvents: number;
+  /** GET /api/v1/namespaces/default every 100 ms during the run: how long the API kept a client waiting. */
+  apiProbe: { requests: number; maxMs: number; p50Ms: number };
   goal: string;
   met: boolean;
   /** The floor: the same pod writes over HTTP without controllers. */
@@ -202,7 +204,9 @@ async function runScenario(scenario: Scenario, profDir: string | undefined, with
     observer.t0 = start;
     await Promise.all(Array.from({ length: scenario.deployments }, (_, i) => httpJson(endpoint, 'POST', `/apis/apps/v1/namespaces/${NS}/deployments`, deployment(`d-${i}`, scenario.replicas))));
     const timeout = Math.max(60_000, scenario.goalMs * 6);
+    const probe = probeApi(endpoint, Promise.race([observer.done, new Promise((r) => setTimeout(r, timeout))]));
     await Promise.race([observer.done, new Promise((r) => setTimeout(r, timeout))]);
+    const apiProbe = await probe;
     const wall = performance.now() - start;
     const stats = await ask<Stats>(child, 'stats', 'stats');
     if (profDir) await ask(child, 'profiling', { profile: 'stop', file: join(profDir, `controllers-${scenario.name}.cpuprofile`) });
@@ -220,6 +224,7 @@ async function runScenario(scenario: Scenario, profDir: string | undefined, with
       serverCores: wallMs ? round((serverCpuMs / wall) * 100) / 100 : null,
       serverRssMB: Math.round(stats.memory.rss / 2 ** 20),
       watchEvents: observer.events,
+      apiProbe,
       goal: `< ${scenario.goalMs} ms`,
       met: wallMs !== null && wallMs < scenario.goalMs,
     };
@@ -232,6 +237,21 @@ async function runScenario(scenario: Scenario, profDir: string | undefined, with
   } finally {
     await stop(child);
   }
+}
+
+/** Sends one GET at a time, 100 ms apart, until `until` settles; latency of each. */
+async function probeApi(endpoint: Endpoint, until: Promise<unknown>): Promise<{ requests: number; maxMs: number; p50Ms: number }> {
+  let done = false;
+  void until.then(() => (done = true));
+  const latencies: number[] = [];
+  while (!done) {
+    const t = performance.now();
+    await httpJson(endpoint, 'GET', '/api/v1/namespaces/default').catch(() => undefined);
+    latencies.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  latencies.sort((a, b) => a - b);
+  return { requests: latencies.length, maxMs: round(latencies.at(-1) ?? 0), p50Ms: round(latencies[Math.floor(latencies.length / 2)] ?? 0) };
 }
 
 /** The floor: `pods` pods created, bound, scheduled and run by plain HTTP writes, no controllers. */

@@ -1,16 +1,18 @@
 /**
  * `npm run bench`: runs the start-up, API, storage, read-path and write-path benchmarks in that
  * order (start-up first, so the import of kubemu is cold) and prints ONE JSON document to stdout:
- * `{ machine, goals, startup, api, storage, reads, writes }`. Progress goes to stderr. The storage
+ * `{ machine, goals, startup, api, storage, reads, writes, controllers }`. Progress goes to stderr. The storage
  * benchmark is optional: when `storage.ts` is missing or fails to load, `storage` holds a note
  * instead. `KUBEMU_BENCH_SKIP=reads` skips the read benchmark (`reads.watch`, `reads.pods`,
  * `reads.100k` skip one of its sections); `KUBEMU_BENCH_SKIP=writes` skips the write benchmark
- * (`writes.configmaps`, `writes.deployments` skip one kind).
+ * (`writes.configmaps`, `writes.deployments` skip one kind); `KUBEMU_BENCH_SKIP=controllers` skips
+ * the controller benchmark (`controllers.1k`, `controllers.10k`, `controllers.floor` skip a part).
  * Owns: sequencing and the output document. Must not: measure anything itself or assert.
  */
 
 import { cpus, totalmem } from 'node:os';
 import { benchApi, type ApiBenchResult } from './api.js';
+import { benchControllers, controllersSkipFromEnv, type ControllersBenchResult } from './controllers.js';
 import { benchReads, readsSkipFromEnv, type ReadsBenchResult } from './reads.js';
 import { benchStartup, type StartupResult } from './startup.js';
 import { benchWrites, writesSkipFromEnv } from './writes.js';
@@ -43,9 +45,15 @@ async function timed<T>(name: string, bench: () => Promise<T>): Promise<T | Fail
 /**
  * The project's goals next to the figures (reported, never asserted): durable creates at least
  * half the floor's throughput; startKubemu answering within 50 ms on memory storage; the read
- * path's (watch fan-out, selected LIST) as `reads.ts` reports them.
+ * path's (watch fan-out, selected LIST) as `reads.ts` reports them; Deployments Available within
+ * 5 s (1,000 replicas) and 30 s (100 × 100) as `controllers.ts` reports them.
  */
-function goals(startup: StartupResult | Failed, api: ApiBenchResult | Failed, reads: ReadsBenchResult | Failed | { skipped: string }): Record<string, unknown> {
+function goals(
+  startup: StartupResult | Failed,
+  api: ApiBenchResult | Failed,
+  reads: ReadsBenchResult | Failed | { skipped: string },
+  controllers: ControllersBenchResult | Failed | { skipped: string },
+): Record<string, unknown> {
   const create = 'summary' in api ? api.summary.create : undefined;
   const memory = 'memoryPlain' in startup ? startup.memoryPlain : undefined;
   return {
@@ -56,7 +64,17 @@ function goals(startup: StartupResult | Failed, api: ApiBenchResult | Failed, re
     },
     startMemoryMs: { goal: '< 50', median: memory?.medianMs ?? null, firstInProcess: memory?.firstMs ?? null },
     ...('goals' in reads ? reads.goals : {}),
+    ...controllerGoals(controllers),
   };
+}
+
+/** The controller benchmark's goals (create → Available) next to its wall times. */
+function controllerGoals(controllers: ControllersBenchResult | Failed | { skipped: string }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, run] of Object.entries(controllers)) {
+    if (typeof run === 'object' && run !== null && 'goal' in run) out[`controllers${name}AvailableMs`] = { goal: run.goal, wallMs: run.wallMs, met: run.met };
+  }
+  return out;
 }
 
 const t0 = performance.now();
@@ -69,5 +87,6 @@ const storage = typeof storageBench === 'string' ? { skipped: storageBench } : a
 const skip = (process.env.KUBEMU_BENCH_SKIP ?? '').split(',').map((s) => s.trim());
 const reads = skip.includes('reads') ? { skipped: 'KUBEMU_BENCH_SKIP=reads' } : await timed('reads', () => benchReads(readsSkipFromEnv()));
 const writes = skip.includes('writes') ? { skipped: 'KUBEMU_BENCH_SKIP=writes' } : await timed('writes', () => benchWrites(writesSkipFromEnv()));
+const controllers = skip.includes('controllers') ? { skipped: 'KUBEMU_BENCH_SKIP=controllers' } : await timed('controllers', () => benchControllers(controllersSkipFromEnv()));
 process.stderr.write(`bench total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-console.log(JSON.stringify({ machine, goals: goals(startup, api, reads), startup, api, storage, reads, writes }, null, 2));
+console.log(JSON.stringify({ machine, goals: goals(startup, api, reads, controllers), startup, api, storage, reads, writes, controllers }, null, 2));

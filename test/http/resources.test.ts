@@ -350,12 +350,22 @@ t.test('over plain HTTP a request without credentials is the admin, a wrong toke
   t.equal(bad.statusCode, 401);
 });
 
-t.test('over HTTPS requests without credentials get 401; health and version are public', async (t) => {
+t.test('over HTTPS requests without credentials are system:anonymous, refused by RBAC; health and version are public', async (t) => {
   const tls = await buildServer(withDefaults({ storage: 'memory', tls: true, port: 0 }));
   t.teardown(() => tls.close());
   const res = await tls.app.inject({ method: 'GET', url: '/api/v1/namespaces' });
-  t.equal(res.statusCode, 401);
-  t.same(res.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+  t.equal(res.statusCode, 403);
+  t.same(res.json(), {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'namespaces is forbidden: User "system:anonymous" cannot list resource "namespaces" in API group "" at the cluster scope',
+    reason: 'Forbidden',
+    details: { kind: 'namespaces' },
+    code: 403,
+  });
+  t.equal((await tls.app.inject({ method: 'GET', url: '/api/v1/namespaces', headers: { authorization: 'Bearer wrong' } })).statusCode, 401, 'a bad token is still 401');
   t.equal((await tls.app.inject({ method: 'GET', url: '/healthz' })).body, 'ok');
   t.equal((await tls.app.inject({ method: 'GET', url: '/version' })).statusCode, 200);
   const withToken = await tls.app.inject({ method: 'GET', url: '/api/v1/namespaces', headers: { authorization: `Bearer ${tls.adminToken}` } });

@@ -14,8 +14,8 @@ export interface Endpoint {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
 
-/** Sends `body` (JSON; merge patch for PATCH) and resolves with the parsed answer; rejects on non-2xx. */
-export function httpJson(endpoint: Endpoint, method: string, path: string, body?: unknown): Promise<unknown> {
+/** Sends `body` (JSON; merge patch for PATCH) and resolves with the parsed answer; rejects on non-2xx or after `timeoutMs`. */
+export function httpJson(endpoint: Endpoint, method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<unknown> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const headers: Record<string, string> = { authorization: `Bearer ${endpoint.token}`, accept: 'application/json' };
   if (payload) {
@@ -34,7 +34,7 @@ export function httpJson(endpoint: Endpoint, method: string, path: string, body?
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${path}: timed out`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${path}: timed out`)));
     req.end(payload);
   });
 }

@@ -20,7 +20,8 @@ const POLL_MS = 30_000;
 /**
  * The heavy rollout scenarios run on the first, a middle and the last kubectl version only: the
  * verbs are the same requests on every version, and seven passes would push the conformance tap
- * test beyond its time budget on a small machine.
+ * test beyond its time budget on a small machine (measured on 2 loaded cores: 224 s with all seven
+ * versions against a ~4 min budget; these two take 1–4 s per version).
  */
 const HEAVY_SKIP = [{ versions: '1.28,1.29,1.30,1.32', reason: 'rollout scenarios run on 1.27, 1.31 and 1.33 only (suite time budget)' }];
 

@@ -82,14 +82,18 @@ function annotation(object: Json): string {
   return value as string;
 }
 
+/** Managers of controllers (a real kube-controller-manager, kubemu's deployment-controller...), not asserted on. */
+const CONTROLLER_MANAGERS = /^(kube-controller-manager|deployment-controller|replicaset-controller)$/;
+
 /**
  * The managedFields entries of `kubectl get -o json --show-managed-fields`, without their times,
- * by manager name (the server orders them by operation, then time to the second, then name).
+ * by manager name (the server orders them by operation, then time to the second, then name);
+ * entries written by controllers (status, revision annotations) are left out.
  */
 function managers(json: string): Json[] {
   const entries = pick(JSON.parse(json) as Json, 'metadata.managedFields');
   if (!Array.isArray(entries)) return [];
-  const byName = [...entries].sort((a, b) => String(pick(a, 'manager')).localeCompare(String(pick(b, 'manager'))));
+  const byName = entries.filter((e) => !CONTROLLER_MANAGERS.test(String(pick(e, 'manager')))).sort((a, b) => String(pick(a, 'manager')).localeCompare(String(pick(b, 'manager'))));
   return byName.map((entry) => {
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return entry;
     expectMatch(String(entry.time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, `managedFields time of ${String(entry.manager)}`);

@@ -39,6 +39,7 @@ import { versionRoutes } from './http/version.js';
 import { builtinResources } from './openapi/schemas.js';
 import { acquireSchemaSource } from './openapi/source.js';
 import { LocalClient } from './client/local.js';
+import { builtinControllers } from './controllers/index.js';
 import { Manager } from './controllers/runtime/manager.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { Registry } from './registry/registry.js';
@@ -157,6 +158,7 @@ export async function buildServer(config: Config): Promise<Server> {
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
     await authz.settled();
     const controllers = new Manager({ client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }), log: app.log });
+    for (const definition of builtinControllers({ nodes: config.nodes, kubernetesVersion: config.kubernetesVersion, ...(tls ? { caCert: tls.caCert } : {}) })) controllers.add(definition);
     if (config.controllers) await controllers.start();
     const tokenSecrets = startLegacyTokenFiller({
       registry,

@@ -35,6 +35,8 @@ export interface Config {
   authorizationMode: 'RBAC' | 'AlwaysAllow';
   /** Run the built-in controllers (through an in-process client) after bootstrap. */
   controllers: boolean;
+  /** Simulated nodes the node controller creates. */
+  nodes: number;
   /** kube-apiserver's `--token-auth-file`: CSV `token,user,uid[,"group1,group2"]` of static bearer tokens. */
   tokenAuthFile?: string;
   /** `iss` of service-account tokens, and the audience they must name (`--service-account-issuer`). */
@@ -60,6 +62,7 @@ export const DEFAULT_CONFIG: Config = {
   logLevel: 'silent',
   authorizationMode: 'RBAC',
   controllers: true,
+  nodes: 1,
   serviceAccountIssuer: DEFAULT_SERVICE_ACCOUNT_ISSUER,
 };
 

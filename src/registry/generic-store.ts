@@ -29,7 +29,7 @@ import type { FieldError } from '../api/field-errors.js';
 import { apiVersionOf, groupKindOf, groupResourceOf, type ResourceInfo } from '../api/resource.js';
 import type { KubeObject, Status, StoredObject } from '../api/types.js';
 import { StorageError, type Entry, type Storage } from '../storage/types.js';
-import { clone, decodeStored, deepEqual, encodeAtRevision, nowTimestamp } from './codec.js';
+import { clone, decodeStored, deepEqual, encodeAtRevision, nowTimestamp, omitEmpty } from './codec.js';
 import { generateName } from './generate-name.js';
 import { listPrefix, objectKey } from './keys.js';
 import { objectOf, type CacheEntry, type Selectable } from '../watch/entry.js';
@@ -356,6 +356,7 @@ export class GenericStore {
     else delete meta.generation;
     if (this.#hasStatus) delete obj.status;
     this.strategy.prepareForCreate(obj);
+    omitEmpty(obj);
     return obj;
   }
 
@@ -407,6 +408,7 @@ export class GenericStore {
       delete nextMeta.generation;
     }
     if (subresource !== 'status' && subresource !== 'finalize') this.strategy.prepareForUpdate(next, current);
+    omitEmpty(next);
     return next;
   }
 

@@ -63,8 +63,10 @@ export interface ScenarioResult {
   serverCores: number | null;
   serverRssMB: number;
   watchEvents: number;
-  /** Until the last Deployment POST was answered. */
-  createsAnsweredMs: number;
+  /** Until the last Deployment POST was answered (null: not within the deadline). */
+  createsAnsweredMs: number | null;
+  /** Why a Deployment POST failed, if one did. */
+  createError?: string;
   /** GET /api/v1/namespaces/default every 100 ms during the run: how long the API kept a client waiting. */
   apiProbe: { requests: number; maxMs: number; p50Ms: number };
   goal: string;
@@ -206,10 +208,15 @@ async function runScenario(scenario: Scenario, profDir: string | undefined, with
     observer.t0 = start;
     const timeout = Math.max(60_000, scenario.goalMs * 6);
     const post = (i: number) => httpJson(endpoint, 'POST', `/apis/apps/v1/namespaces/${NS}/deployments`, deployment(`d-${i}`, scenario.replicas), timeout);
-    await Promise.all(Array.from({ length: scenario.deployments }, (_, i) => post(i)));
-    const createsAnsweredMs = round(performance.now() - start);
-    const probe = probeApi(endpoint, Promise.race([observer.done, new Promise((r) => setTimeout(r, timeout))]));
-    await Promise.race([observer.done, new Promise((r) => setTimeout(r, timeout))]);
+    let createsAnsweredMs: number | null = null;
+    let createError: string | undefined;
+    const creates = Promise.all(Array.from({ length: scenario.deployments }, (_, i) => post(i))).then(
+      () => void (createsAnsweredMs = round(performance.now() - start)),
+      (err: Error) => void (createError = err.message),
+    );
+    const deadline = new Promise((r) => setTimeout(r, timeout));
+    const probe = probeApi(endpoint, Promise.race([observer.done, deadline]));
+    await Promise.race([Promise.all([observer.done, creates]), deadline]);
     const apiProbe = await probe;
     const wall = performance.now() - start;
     const stats = await ask<Stats>(child, 'stats', 'stats');
@@ -229,6 +236,7 @@ async function runScenario(scenario: Scenario, profDir: string | undefined, with
       serverRssMB: Math.round(stats.memory.rss / 2 ** 20),
       watchEvents: observer.events,
       createsAnsweredMs,
+      ...(createError ? { createError } : {}),
       apiProbe,
       goal: `< ${scenario.goalMs} ms`,
       met: wallMs !== null && wallMs < scenario.goalMs,

@@ -41,7 +41,7 @@ function versions(objects: readonly V1ConfigMap[]): string[] {
 
 t.test('client-node informer: cache follows configmaps through changes, resumes and re-lists after 410', async (t) => {
   t.setTimeout(60_000);
-  const kubemu = await startKubemu({ eventWindow: EVENT_WINDOW });
+  const kubemu = await startKubemu({ eventWindow: EVENT_WINDOW, controllers: false });
   t.teardown(() => kubemu.close());
   const kc = new KubeConfig();
   kc.loadFromString(kubemu.kubeconfig);

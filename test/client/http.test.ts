@@ -11,7 +11,7 @@ import { RESOURCES } from '../../src/client/types.js';
 import { startKubemu } from '../../src/index.js';
 import { clientSuite, SUITE_EVENT_WINDOW } from './suite.js';
 
-const kubemu = await startKubemu({ eventWindow: SUITE_EVENT_WINDOW });
+const kubemu = await startKubemu({ eventWindow: SUITE_EVENT_WINDOW, controllers: false });
 t.teardown(() => kubemu.close());
 const client = HttpClient.fromKubeconfig(kubemu.kubeconfig, { fieldManager: 'suite' });
 t.teardown(() => client.close());
@@ -28,7 +28,7 @@ t.test('connectionFromKubeconfig: client certificate and CA from startKubemu', a
 });
 
 t.test('HttpClient over plain HTTP with a bearer token', async (t) => {
-  const plain = await startKubemu({ tls: false });
+  const plain = await startKubemu({ tls: false, controllers: false });
   t.teardown(() => plain.close());
   const good = new HttpClient({ server: plain.url, token: plain.token });
   t.teardown(() => good.close());

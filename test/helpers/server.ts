@@ -17,7 +17,7 @@ export interface TestServer {
 
 /** Builds a memory-backed server without TLS. */
 export async function testServer(): Promise<TestServer> {
-  const server = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0 }));
+  const server = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0, controllers: false }));
   const auth = { authorization: `Bearer ${server.adminToken}` };
   const request = (options: InjectOptions) =>
     server.app.inject({ ...options, headers: { ...auth, ...(options.headers ?? {}) } });

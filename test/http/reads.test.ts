@@ -78,7 +78,7 @@ async function deleteCm(ns: string, name: string, server: TestServer = s): Promi
 
 /** A test server with a config of its own (small event window, ...). */
 async function customServer(config: Partial<Config>): Promise<TestServer> {
-  const server = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0, ...config }));
+  const server = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0, controllers: false, ...config }));
   const auth = { authorization: `Bearer ${server.adminToken}` };
   const request: TestServer['request'] = (options) => server.app.inject({ ...options, headers: { ...auth, ...(options.headers ?? {}) } });
   return {

@@ -351,7 +351,7 @@ t.test('over plain HTTP a request without credentials is the admin, a wrong toke
 });
 
 t.test('over HTTPS requests without credentials are system:anonymous, refused by RBAC; health and version are public', async (t) => {
-  const tls = await buildServer(withDefaults({ storage: 'memory', tls: true, port: 0 }));
+  const tls = await buildServer(withDefaults({ storage: 'memory', tls: true, port: 0, controllers: false }));
   t.teardown(() => tls.close());
   const res = await tls.app.inject({ method: 'GET', url: '/api/v1/namespaces' });
   t.equal(res.statusCode, 403);

@@ -178,7 +178,7 @@ const summary = (events: WatchEvent[]) => events.map((e) => `${e.type} ${e.objec
 
 let k: Kubemu;
 t.before(async () => {
-  k = await startKubemu({ tls: false, bookmarkIntervalMs: 200 });
+  k = await startKubemu({ tls: false, bookmarkIntervalMs: 200, controllers: false });
 });
 t.teardown(() => k.close());
 
@@ -348,7 +348,7 @@ t.test('sendInitialEvents=true: the current state, then a BOOKMARK marked k8s.io
 });
 
 t.test('a resourceVersion older than the window: 200, then an ERROR event with a 410 Expired Status', async (t) => {
-  const small = await startKubemu({ tls: false, eventWindow: 10 });
+  const small = await startKubemu({ tls: false, eventWindow: 10, controllers: false });
   t.teardown(() => small.close());
   const first = await createCm(small, 'default', 'churn');
   for (let i = 0; i < 30; i++) await patchCm(small, 'default', 'churn', { data: { v: String(i) } });
@@ -362,7 +362,7 @@ t.test('a resourceVersion older than the window: 200, then an ERROR event with a
 });
 
 t.test('a watcher that stops reading is ended with a 410 ERROR; writers and other watchers go on', async (t) => {
-  const bounded = await startKubemu({ tls: false, maxWatchBufferedBytes: 64 * 1024 });
+  const bounded = await startKubemu({ tls: false, maxWatchBufferedBytes: 64 * 1024, controllers: false });
   t.teardown(() => bounded.close());
   await createCm(bounded, 'default', 'big');
   const rv = await listRv(bounded, 'default');
@@ -435,7 +435,7 @@ t.test('metadata watch (as=PartialObjectMetadata, metadata informers): every obj
 });
 
 t.test('a client that disconnects frees its watcher', async (t) => {
-  const config = withDefaults({ storage: 'memory', tls: false, port: 0 });
+  const config = withDefaults({ storage: 'memory', tls: false, port: 0, controllers: false });
   const server = await buildServer(config);
   t.teardown(() => server.close());
   const { url } = await listen(server, config, null);

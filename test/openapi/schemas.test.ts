@@ -22,7 +22,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string, string, boolean, string[
   ['v1', 'endpoints', 'Endpoints', true, ['ep'], [], []],
   ['v1', 'events', 'Event', true, ['ev'], [], []],
   ['v1', 'limitranges', 'LimitRange', true, ['limits'], [], []],
-  ['v1', 'namespaces', 'Namespace', false, ['ns'], [], STATUS],
+  ['v1', 'namespaces', 'Namespace', false, ['ns'], [], ['finalize', 'status']],
   ['v1', 'nodes', 'Node', false, ['no'], [], STATUS],
   ['v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc'], [], STATUS],
   ['v1', 'persistentvolumes', 'PersistentVolume', false, ['pv'], [], STATUS],

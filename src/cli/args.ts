@@ -25,6 +25,8 @@ Flags:
   --kubernetes-version V   version reported by /version (default v1.31.0)
   --openapi FILE           swagger.json of the Kubernetes release to emulate (default: bundled schemas)
   --log-level LEVEL        silent|error|warn|info|debug (default silent)
+  --nodes N                simulated nodes that run pods (default 1; 0: none)
+  --no-controllers         run no built-in controllers (no rollouts, garbage collection, nodes)
   --authorization-mode M   RBAC|AlwaysAllow (default RBAC)
   --token-auth-file FILE   static bearer tokens, CSV: token,user,uid[,"group1,group2"]
   --service-account-issuer URL
@@ -53,6 +55,8 @@ export function parseCommand(argv: readonly string[]): Command {
         storage: { type: 'string' },
         kubeconfig: { type: 'string' },
         'no-tls': { type: 'boolean' },
+        nodes: { type: 'string' },
+        'no-controllers': { type: 'boolean' },
         'kubernetes-version': { type: 'string' },
         openapi: { type: 'string' },
         'log-level': { type: 'string' },
@@ -94,6 +98,11 @@ export function parseCommand(argv: readonly string[]): Command {
   }
   if (values.kubeconfig !== undefined) config.kubeconfigPath = values.kubeconfig;
   if (values['no-tls']) config.tls = false;
+  if (values['no-controllers']) config.controllers = false;
+  if (values.nodes !== undefined) {
+    if (!/^\d+$/.test(values.nodes) || Number(values.nodes) > 1000) throw new UsageError(`invalid --nodes "${values.nodes}": must be a number from 0 to 1000`);
+    config.nodes = Number(values.nodes);
+  }
   if (values['kubernetes-version'] !== undefined) {
     if (!/^v\d+\.\d+\.\d+/.test(values['kubernetes-version']))
       throw new UsageError(`invalid --kubernetes-version "${values['kubernetes-version']}": must look like v1.31.0`);

@@ -90,3 +90,28 @@ t.test('an unusable data dir is reported clearly', async (t) => {
   t.equal(bad.code, 1);
   t.match(bad.stderr, /^kubemu: .*corrupt/m);
 });
+
+t.test('--nodes and --no-controllers', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kubemu-nodes-'));
+  const child = await startKubemuProcess(['--port', '0', '--data-dir', dir, '--storage', 'memory', '--no-tls', '--nodes', '3']);
+  const deadline = Date.now() + 20000;
+  let names: string[] = [];
+  while (Date.now() < deadline) {
+    const list = (await (await fetch(`${child.url}/api/v1/nodes`)).json()) as { items: Array<{ metadata: { name: string } }> };
+    names = list.items.map((n) => n.metadata.name).sort();
+    if (names.length === 3) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  t.same(names, ['kubemu-node-0', 'kubemu-node-1', 'kubemu-node-2'], 'three simulated nodes');
+  child.proc.kill('SIGTERM');
+  await child.exited;
+
+  const quiet = await startKubemuProcess(['--port', '0', '--data-dir', dir, '--storage', 'memory', '--no-tls', '--no-controllers']);
+  await new Promise((r) => setTimeout(r, 500));
+  const nodes = (await (await fetch(`${quiet.url}/api/v1/nodes`)).json()) as { items: unknown[] };
+  t.equal(nodes.items.length, 0, 'no controllers, no nodes');
+  quiet.proc.kill('SIGTERM');
+  await quiet.exited;
+  const { output } = runKubemu(['serve', '--nodes', 'many']);
+  t.match((await output).stderr, 'invalid --nodes "many": must be a number from 0 to 1000');
+});

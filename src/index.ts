@@ -1,7 +1,8 @@
 /**
  * Library entry: `startKubemu(options)` starts an in-process API server (memory storage and a
  * free port by default) and returns its URL, an admin kubeconfig (text and file) and `close()`.
- * Several instances may run in one process; nothing is global.
+ * Several instances may run in one process and share nothing, except the schema source chosen by
+ * `openapi` (one per process: instances started with different ones are refused).
  * Owns: the library API. Must not: hold logic beyond composing server and listen.
  */
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -6,7 +6,8 @@
  * authenticators are tried in order and the first user wins; a credential that some
  * authenticator rejected (unknown bearer token, certificate from another CA) and nobody
  * accepted is a 401 on every path; a request with no credentials at all is the anonymous user on
- * the public paths and a 401 elsewhere (until RBAC decides with 403s).
+ * the public paths and a 401 elsewhere, unless the server passes `publicPaths: () => true` (RBAC
+ * mode: every credential-less request is anonymous and the authorizer answers 403).
  *
  * Owns: who the caller is. Must not: decide what the caller may do (authorization), know
  * how certificates or tokens are made.

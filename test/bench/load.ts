@@ -13,11 +13,13 @@ import https from 'node:https';
 export interface LoadSpec {
   /** Base URL of a loopback server, e.g. `http://127.0.0.1:41234`. */
   url: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   /** Path (with query) of request `i`. */
   path: (i: number) => string;
-  /** Body of request `i` (JSON); none when absent. */
+  /** Body of request `i`; none when absent. */
   body?: (i: number) => Buffer;
+  /** Content type of bodies (default `application/json`). */
+  contentType?: string;
   /** Headers sent with every request (e.g. authorization). */
   headers?: Record<string, string>;
   /** How many requests to complete. */
@@ -64,12 +66,18 @@ export function assertLoopback(url: URL): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`);
 }
 
-/** One request; resolves with the status code (0 on socket error) after the body is drained. */
+/**
+ * One request; resolves with the status code (0 on socket error) after the body is drained. A
+ * failed answer's first 300 characters come back as `error`, for diagnosis.
+ */
 function send(transport: typeof http | typeof https, options: https.RequestOptions, body: Buffer | undefined): Promise<{ status: number; error?: string }> {
   return new Promise((resolve) => {
     const req = transport.request(options, (res) => {
-      res.on('data', () => {});
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      const status = res.statusCode ?? 0;
+      const failed = status < 200 || status >= 300;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => failed && chunks.push(chunk));
+      res.on('end', () => resolve(failed ? { status, error: Buffer.concat(chunks).toString('utf8', 0, 300) } : { status }));
       res.on('error', (err) => resolve({ status: 0, error: err.message }));
     });
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('timeout')));
@@ -126,7 +134,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       const i = next++;
       const body = spec.body?.(i);
       const headers: Record<string, string | number> = { ...spec.headers };
-      if (body) Object.assign(headers, { 'content-type': 'application/json', 'content-length': body.byteLength });
+      if (body) Object.assign(headers, { 'content-type': spec.contentType ?? 'application/json', 'content-length': body.byteLength });
       const t0 = performance.now();
       const { status, error } = await send(
         transport,
@@ -136,7 +144,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
       latencies.push(performance.now() - t0);
       if (status < 200 || status >= 300) {
         errors++;
-        firstError ??= error ?? `HTTP ${status} for ${spec.method} ${spec.path(i)}`;
+        firstError ??= `HTTP ${status} for ${spec.method} ${spec.path(i)}${error ? `: ${error}` : ''}`;
       }
     }
   };

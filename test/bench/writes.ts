@@ -13,11 +13,10 @@
  */
 
 import { fork, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { assertLoopback, getOnce, percentile, round, type LoadResult } from './load.js';
+import { getOnce, round, runLoad, type LoadResult } from './load.js';
 import { SERVE_MODULE, type Endpoint, type ProfileMessage, type ServerStats } from './serve.js';
 
 /** The kinds the benchmark writes. */
@@ -140,59 +139,24 @@ interface WriteRequest {
   body: Buffer;
 }
 
-/** Runs `requests` writes with `concurrency` keep-alive clients (one socket each); like load.ts, for any method and content type. */
-async function runWrites(endpoint: Endpoint, contentType: string, request: (i: number) => WriteRequest, requests: number, concurrency: number): Promise<LoadResult> {
-  const base = new URL(endpoint.url);
-  assertLoopback(base);
-  if (base.protocol !== 'http:') throw new TypeError('the write benchmark runs over plain HTTP');
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = [];
-  const deadline = performance.now() + 60_000;
-  let next = 0;
-  let errors = 0;
-  let firstError: string | undefined;
-  const send = (r: WriteRequest) =>
-    new Promise<{ status: number; text: string }>((resolve) => {
-      const headers = { authorization: `Bearer ${endpoint.token}`, 'content-type': contentType, 'content-length': r.body.byteLength };
-      const req = http.request({ agent, host: base.hostname, port: base.port, method: r.method, path: r.path, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8', 0, 300) }));
-        res.on('error', (err) => resolve({ status: 0, text: err.message }));
-      });
-      req.setTimeout(10_000, () => req.destroy(new Error('timeout')));
-      req.on('error', (err) => resolve({ status: 0, text: err.message }));
-      req.end(r.body);
-    });
-  const client = async () => {
-    while (next < requests && performance.now() < deadline) {
-      const r = request(next++);
-      const t0 = performance.now();
-      const { status, text } = await send(r);
-      latencies.push(performance.now() - t0);
-      if (status < 200 || status >= 300) {
-        errors++;
-        firstError ??= `HTTP ${status} for ${r.method} ${r.path}: ${text}`;
-      }
-    }
-  };
-  const start = performance.now();
-  try {
-    await Promise.all(Array.from({ length: concurrency }, client));
-  } finally {
-    agent.destroy();
-  }
-  const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    seconds: round(seconds, 2),
-    rps: round((latencies.length - errors) / seconds, 0),
-    p50Ms: round(percentile(latencies, 0.5), 2),
-    p99Ms: round(percentile(latencies, 0.99), 2),
-    errors,
-    ...(firstError ? { firstError } : {}),
-  };
+/** Runs `requests` writes with `concurrency` keep-alive clients (one socket each), through load.ts. */
+function runWrites(endpoint: Endpoint, contentType: string, request: (i: number) => WriteRequest, requests: number, concurrency: number): Promise<LoadResult> {
+  if (new URL(endpoint.url).protocol !== 'http:') throw new TypeError('the write benchmark runs over plain HTTP');
+  // load.ts asks for the path and the body of one request separately: build each request once.
+  let last = -1;
+  let current = request(0);
+  const at = (i: number) => (i === last ? current : ((last = i), (current = request(i))));
+  return runLoad({
+    url: endpoint.url,
+    method: current.method,
+    path: (i) => at(i).path,
+    body: (i) => at(i).body,
+    contentType,
+    headers: { authorization: `Bearer ${endpoint.token}` },
+    requests,
+    concurrency,
+    maxSeconds: 60,
+  });
 }
 
 /** The next IPC message of the server process carrying `key`. */

@@ -1,6 +1,9 @@
 /**
- * Every route of a kubemu server (HTTPS configuration), walked without credentials and with a
- * bad token: a bad token is a 401 everywhere; no credentials is system:anonymous, which the
+ * Every route of a kubemu server (HTTPS configuration), walked without credentials, with a bad
+ * token, with an expired service-account token (signed with the server's own key, exp in the
+ * past, for a ServiceAccount that exists) and with the token of a deleted ServiceAccount (issued
+ * by the TokenRequest API while it existed): each of the three is a 401 `Unauthorized`
+ * everywhere, public paths included; no credentials is system:anonymous, which the
  * bootstrap policy lets reach /healthz, /livez, /readyz and /version only — every other route,
  * every resource verb and subresource, the reviews, discovery, OpenAPI and unknown paths answer
  * 403 worded as kube-apiserver's. Routes come from fastify's own table, so a new route is walked
@@ -8,7 +11,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
+import type { Test } from 'tap';
 import WebSocket from 'ws';
+import { ServiceAccountTokens } from '../../../src/auth/service-account-token.js';
 import { withDefaults } from '../../../src/cli/config.js';
 import { buildServer, type Server } from '../../../src/server.js';
 
@@ -70,6 +75,12 @@ async function probes(server: Server): Promise<Probe[]> {
   for (const path of routePaths(server.app.printRoutes({ commonPrefix: false }))) {
     // `/api`, `/api*`, `/apis`, `/apis*`: walked below, resource by resource.
     if (/^\/apis?\*?$/.test(path)) continue;
+    // A route of its own for a namespaced subresource (pods/log, pods/exec, ...): a resource request.
+    const sub = /^\/api\/(v1)\/namespaces\/:namespace\/([a-z]+)\/:name\/([a-z]+)$/.exec(path);
+    if (sub) {
+      out.push(resourceProbe('get', { group: '', version: sub[1]!, plural: sub[2]!, namespaced: true }, sub[3]));
+      continue;
+    }
     const concrete = path.replace('/:check', '/ping').replace(/\/?\*$/, '/apis/apps/v1');
     out.push(nonResource('GET', concrete));
   }
@@ -95,18 +106,80 @@ async function probes(server: Server): Promise<Probe[]> {
   return out;
 }
 
-t.test('every route: no credentials is system:anonymous decided by RBAC; a bad token is 401', async (t) => {
+/** Creates ServiceAccount `name` in default as the admin; its uid. */
+async function createServiceAccount(server: Server, name: string): Promise<string> {
+  const res = await server.app.inject({ method: 'POST', url: '/api/v1/namespaces/default/serviceaccounts', headers: { authorization: `Bearer ${server.adminToken}` }, payload: { metadata: { name } } });
+  if (res.statusCode !== 201) throw new Error(`create serviceaccount ${name}: ${res.statusCode} ${res.body}`);
+  return res.json().metadata.uid as string;
+}
+
+/** What a bearer token authenticates as, by SelfSubjectReview: `401` or the username. */
+async function whoIs(server: Server, token: string): Promise<string> {
+  const res = await server.app.inject({
+    method: 'POST',
+    url: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+  });
+  return res.statusCode === 401 ? '401' : `${res.statusCode} ${res.json().status?.userInfo?.username}`;
+}
+
+/**
+ * Two service-account tokens that must not authenticate: one for an existing ServiceAccount whose
+ * exp is two hours past (issued by a clock set back; the same key, issuer and audience), and one
+ * issued by the TokenRequest API for a ServiceAccount deleted afterwards.
+ */
+async function deadTokens(t: Test, server: Server): Promise<{ expired: string; deleted: string }> {
+  const live = server.serviceAccountTokens;
+  const uid = await createServiceAccount(server, 'walker');
+  const past = new ServiceAccountTokens({ key: live.key, issuer: live.issuer, audiences: live.audiences, now: () => live.now() - 2 * 3600_000 });
+  const expired = past.issue({ namespace: 'default', serviceAccount: { name: 'walker', uid }, audiences: live.audiences, expirationSeconds: 600 }).token;
+  const stillValid = past.issue({ namespace: 'default', serviceAccount: { name: 'walker', uid }, audiences: live.audiences, expirationSeconds: 3 * 3600 }).token;
+  t.equal(await whoIs(server, stillValid), '201 system:serviceaccount:default:walker', 'control: a token of that clock and key that has not expired authenticates');
+  t.equal(await whoIs(server, expired), '401', 'the expired token does not');
+
+  await createServiceAccount(server, 'doomed');
+  const requested = await server.app.inject({
+    method: 'POST',
+    url: '/api/v1/namespaces/default/serviceaccounts/doomed/token',
+    headers: { authorization: `Bearer ${server.adminToken}` },
+    payload: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+  });
+  t.equal(requested.statusCode, 201, `TokenRequest: ${requested.body.slice(0, 200)}`);
+  const deleted = requested.json().status.token as string;
+  t.equal(await whoIs(server, deleted), '201 system:serviceaccount:default:doomed', 'control: the token authenticates while its ServiceAccount exists');
+  const gone = await server.app.inject({ method: 'DELETE', url: '/api/v1/namespaces/default/serviceaccounts/doomed', headers: { authorization: `Bearer ${server.adminToken}` } });
+  t.equal(gone.statusCode, 200, 'the ServiceAccount is deleted');
+  t.equal(await whoIs(server, deleted), '401', 'the token of the deleted ServiceAccount does not authenticate');
+  return { expired, deleted };
+}
+
+t.test('every route: no credentials is system:anonymous decided by RBAC; a bad, expired or orphaned token is 401', async (t) => {
   const server = await buildServer(withDefaults({ storage: 'memory', tls: true, port: 0, controllers: false } as Parameters<typeof withDefaults>[0]));
   t.teardown(() => server.close());
+  const { expired, deleted } = await deadTokens(t, server);
+  const refused: Array<[what: string, token: string]> = [
+    ['a bad token', 'not-a-token'],
+    ['an expired service-account token', expired],
+    ['the token of a deleted ServiceAccount', deleted],
+  ];
   const list = await probes(server);
   t.ok(list.length > 300, `${list.length} requests per credential`);
   let failures = 0;
   for (const probe of list) {
     const payload = probe.method === 'GET' || probe.method === 'DELETE' ? undefined : '{}';
-    const anonymous = await server.app.inject({ method: probe.method as 'GET', url: probe.url, ...(payload ? { payload, headers: { 'content-type': 'application/json' } } : {}) });
-    const bad = await server.app.inject({ method: probe.method as 'GET', url: probe.url, headers: { authorization: 'Bearer not-a-token' } });
     const label = `${probe.method} ${probe.url}`;
-    if (bad.statusCode !== 401 || bad.json().message !== 'Unauthorized') failures++, t.fail(`${label} with a bad token: ${bad.statusCode}`);
+    for (const [what, token] of refused) {
+      const res = await server.app.inject({
+        method: probe.method as 'GET',
+        url: probe.url,
+        headers: { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+        ...(payload ? { payload } : {}),
+      });
+      const body = res.statusCode === 401 ? res.json() : undefined;
+      if (!body || body.kind !== 'Status' || body.reason !== 'Unauthorized' || body.message !== 'Unauthorized') failures++, t.fail(`${label} with ${what}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+    }
+    const anonymous = await server.app.inject({ method: probe.method as 'GET', url: probe.url, ...(payload ? { payload, headers: { 'content-type': 'application/json' } } : {}) });
     if (probe.forbidden === undefined) {
       if (anonymous.statusCode !== 200) failures++, t.fail(`${label} anonymous: ${anonymous.statusCode} ${anonymous.body}`);
       continue;

@@ -35,6 +35,12 @@ import { handleResource } from './http/resources.js';
 import { reviewHandler } from './http/reviews.js';
 import { type ReadSettings } from './http/reads.js';
 import { websocketWatch } from './http/websocket.js';
+import type { PodIO } from './http/pod-io/backend.js';
+import { handleProtocols } from './http/pod-io/channel.js';
+import { podIORoutes } from './http/pod-io/routes.js';
+import { SimulatedPodIO } from './http/pod-io/simulated.js';
+import { DEFAULT_STAGES } from './controllers/nodes/default-stages.js';
+import { isStatusError } from './api/errors.js';
 import { versionRoutes } from './http/version.js';
 import { builtinResources } from './openapi/schemas.js';
 import { acquireSchemaSource } from './openapi/source.js';
@@ -66,6 +72,11 @@ export interface Server {
   authorization: Authorization;
   /** The built-in controllers, started after bootstrap when `config.controllers`. */
   controllers: Manager;
+  /**
+   * Chooses who answers pods/log, exec, attach and portforward: `select(pod)` returns a backend
+   * (e.g. the host relay of src/syncer/relay.ts) or undefined for the simulated nodes.
+   */
+  setPodIO(select: ((pod: import('./api/types.js').StoredObject) => PodIO | undefined) | undefined): void;
   /** Stops the controllers and serving, then closes storage. */
   close(): Promise<void>;
 }
@@ -102,7 +113,7 @@ export async function buildServer(config: Config): Promise<Server> {
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
     installErrorHandlers(app);
     // Before authentication: its onRequest hook marks upgrade requests, so one refused by a hook is closed.
-    await app.register(websocket);
+    await app.register(websocket, { options: { handleProtocols } });
 
     let authorization: Authorization | undefined;
     const admission = [rbacEscalation(() => authorization?.escalation)];
@@ -155,6 +166,21 @@ export async function buildServer(config: Config): Promise<Server> {
       app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url, handler: api });
     }
 
+    const podStore = registry.store('', 'v1', 'pods')!;
+    const simulatedIO = new SimulatedPodIO({
+      stages: DEFAULT_STAGES,
+      getPod: (namespace, name) => {
+        try {
+          return podStore.get(namespace, name);
+        } catch (err) {
+          if (isStatusError(err) && err.code === 404) return undefined;
+          throw err;
+        }
+      },
+    });
+    let selectPodIO: Parameters<Server['setPodIO']>[0];
+    podIORoutes(app, { getPod: (namespace, name) => podStore.get(namespace, name), backend: (pod) => selectPodIO?.(pod) ?? simulatedIO });
+
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
     await authz.settled();
     const controllers = new Manager({ client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }), log: app.log });
@@ -182,6 +208,9 @@ export async function buildServer(config: Config): Promise<Server> {
         ),
       controllers,
       authorization: authz,
+      setPodIO: (select) => {
+        selectPodIO = select;
+      },
       close: async () => {
         await controllers.stop();
         await app.close();

@@ -31,8 +31,8 @@ export const SERVED_RESOURCES: Readonly<Record<string, readonly string[]>> = {
 /**
  * Subresources kubemu serves, wherever a served resource has them upstream: `status`, `scale`
  * (deployments, replicasets, statefulsets, replicationcontrollers), `token`
- * (serviceaccounts: TokenRequest) and `finalize` (namespaces: PUT of spec.finalizers). The
- * others (log, exec, attach, portforward, proxy, binding, eviction, ephemeralcontainers,
- * approval) stay in the table for later.
+ * (serviceaccounts: TokenRequest), `finalize` (namespaces: PUT of spec.finalizers), and the pod
+ * I/O of src/http/pod-io (`log`, `exec`, `attach`, `portforward`). The others (proxy, binding,
+ * eviction, ephemeralcontainers, approval) stay in the table for later.
  */
-export const SERVED_SUBRESOURCES: readonly string[] = ['status', 'scale', 'token', 'finalize'];
+export const SERVED_SUBRESOURCES: readonly string[] = ['status', 'scale', 'token', 'finalize', 'log', 'exec', 'attach', 'portforward'];

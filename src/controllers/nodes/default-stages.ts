@@ -3,7 +3,8 @@
  * test/controllers/nodes/testdata/default-stages.json:
  *
  *   deleting                               → delete (grace 0)
- *   Pending                                → Running, Ready (after kubemu.dev/start-after-ms)
+ *   Pending                                → Running, Ready (after kubemu.dev/start-after-ms);
+ *                                            containers print kubemu.dev/log (every kubemu.dev/log-interval-ms)
  *   Running, kubemu.dev/exit = "0"         → Succeeded (after kubemu.dev/exit-after-ms)
  *   Running, kubemu.dev/exit ≠ "0"         → Failed, exit code = the annotation
  *
@@ -14,6 +15,9 @@ import type { Stage } from './stages.js';
 /** Annotation that makes a pod's containers exit with that code. */
 export const EXIT_ANNOTATION = 'kubemu.dev/exit';
 
+/** Annotation holding what a pod's containers print (`<key>.<container>` for one container). */
+export const LOG_ANNOTATION = 'kubemu.dev/log';
+
 /** The default stages. */
 export const DEFAULT_STAGES: readonly Stage[] = [
   { name: 'pod-delete', selector: { deleting: true }, next: { delete: true } },
@@ -22,6 +26,7 @@ export const DEFAULT_STAGES: readonly Stage[] = [
     selector: { phases: ['Pending'], deleting: false },
     delayFromAnnotation: 'kubemu.dev/start-after-ms',
     next: { phase: 'Running' },
+    log: { fromAnnotation: LOG_ANNOTATION, intervalFromAnnotation: 'kubemu.dev/log-interval-ms' },
   },
   {
     name: 'pod-complete',

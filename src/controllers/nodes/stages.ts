@@ -8,6 +8,8 @@
  * Selector fields all must hold: `phases` (status.phase in), `deleting` (deletionTimestamp
  * set?), `restartPolicies`, `annotations` (matchExpressions: In / NotIn / Exists / DoesNotExist).
  * Delay: `delayMs`, or the integer milliseconds in annotation `delayFromAnnotation` when present.
+ * Log: a stage that starts or ends containers may say what they print (`log`, see
+ * {@link StageLog}); pod-logs.ts turns it into `pods/log` output.
  * The default stages are default-stages.ts (pinned by a golden file); a user's replace them via
  * {@link loadStages} (ControllerSettings.podStages).
  * Owns: the stage format, validation and matching. Must not: write objects.
@@ -38,6 +40,20 @@ export interface StageNext {
   delete?: boolean;
 }
 
+/**
+ * What the containers print once the stage has applied: `lines`, or the text of annotation
+ * `fromAnnotation` (one line per `\n`; `<fromAnnotation>.<container>` wins for that container).
+ * Line i is stamped i × interval after the stage applied (container start for Running, finish
+ * for Succeeded/Failed); the interval is `intervalMs`, or the integer milliseconds of annotation
+ * `intervalFromAnnotation`. `{{pod}}`, `{{namespace}}` and `{{container}}` are replaced.
+ */
+export interface StageLog {
+  lines?: string[];
+  fromAnnotation?: string;
+  intervalMs?: number;
+  intervalFromAnnotation?: string;
+}
+
 /** One lifecycle stage. */
 export interface Stage {
   name: string;
@@ -45,6 +61,7 @@ export interface Stage {
   delayMs?: number;
   delayFromAnnotation?: string;
   next: StageNext;
+  log?: StageLog;
 }
 
 const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
@@ -65,6 +82,15 @@ export function validateStages(value: unknown): Stage[] {
       throw new TypeError(`${at}: next needs delete: true or phase Running|Succeeded|Failed`);
     if (stage.delayMs !== undefined && !(Number.isFinite(stage.delayMs) && stage.delayMs >= 0))
       throw new TypeError(`${at}: delayMs must be a non-negative number`);
+    if (stage.log !== undefined) {
+      const log = stage.log;
+      if (typeof log !== 'object' || log === null) throw new TypeError(`${at}: log must be an object`);
+      if (log.lines !== undefined && !(Array.isArray(log.lines) && log.lines.every((l) => typeof l === 'string')))
+        throw new TypeError(`${at}: log.lines must be an array of strings`);
+      if (log.intervalMs !== undefined && !(Number.isFinite(log.intervalMs) && log.intervalMs >= 0))
+        throw new TypeError(`${at}: log.intervalMs must be a non-negative number`);
+      if (!next.phase) throw new TypeError(`${at}: log needs a stage that sets a phase`);
+    }
     return stage as Stage;
   });
 }

@@ -2,10 +2,18 @@
  * Schema semantics of CustomResourceDefinitions: validation of custom resources against a
  * version's openAPIV3Schema (with the Kubernetes extensions and CEL x-kubernetes-validations),
  * pruning of unknown fields, structural defaulting, and the structural-schema rules of the CRD
- * itself, all worded as a real kube-apiserver.
+ * itself, all worded as a real kube-apiserver (1.31).
  * Owns: the pure schema algorithms. Must not: do I/O, know HTTP, storage or the CRD registry.
  */
-import type { FieldError } from '../../api/field-errors.js';
+import { field, type FieldError } from '../../api/field-errors.js';
+import { CelRules } from './cel-walk.js';
+import { applyDefaults as defaultTree } from './default.js';
+import { invalid } from './go-value.js';
+import { validateListSetsAndMaps } from './list-type.js';
+import { buildNode, isObj, type SchemaNode } from './node.js';
+import { pruneObject } from './prune.js';
+import { structuralErrors } from './structural.js';
+import { validateValue } from './validate.js';
 
 /** A CRD version's openAPIV3Schema (JSONSchemaProps). */
 export interface JSONSchemaProps {
@@ -24,17 +32,82 @@ export interface CompiledSchema {
   warnings: string[];
 }
 
-/** Compiles a version's openAPIV3Schema. */
-export function compileSchema(_schema: JSONSchemaProps, _options?: { kind?: string; apiVersion?: string }): CompiledSchema {
+const BLOCKING = new Set(['FieldValueNotSupported', 'FieldValueRequired', 'FieldValueTooLong', 'FieldValueTooMany', 'FieldValueTypeInvalid']);
+const DNS1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Compiles a version's openAPIV3Schema; the node tree and CEL programs are built on first use. */
+export function compileSchema(schema: JSONSchemaProps, _options?: { kind?: string; apiVersion?: string }): CompiledSchema {
+  let root: SchemaNode | undefined;
+  let cel: CelRules | undefined;
+  const node = (): SchemaNode => (root ??= buildNode(schema));
+  const rules = (): CelRules => (cel ??= new CelRules(node(), 'openAPIV3Schema'));
   return {
-    validate: () => [],
-    prune: () => [],
-    applyDefaults: () => {},
-    warnings: [],
+    validate(obj, oldObj) {
+      const s = node();
+      const errs = validateValue(s, obj, '');
+      if (isObj(obj)) {
+        errs.push(...embeddedErrors(s, obj, ''));
+        const oldOk = oldObj === undefined || !isObj(oldObj) || validateListSetsAndMaps(s, oldObj).length === 0;
+        if (oldOk) errs.push(...validateListSetsAndMaps(s, obj));
+      }
+      const r = rules();
+      if (!r.empty) {
+        if (errs.some((e) => BLOCKING.has(e.type))) {
+          errs.push(invalid('<nil>', null, 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'));
+        } else {
+          errs.push(...r.validate(s, obj, oldObj, oldObj !== undefined && oldObj !== null));
+        }
+      }
+      return errs;
+    },
+    prune(obj) {
+      return pruneObject(obj, node());
+    },
+    applyDefaults(obj) {
+      defaultTree(obj, node());
+    },
+    get warnings() {
+      return rules().warnings;
+    },
   };
 }
 
+/** apiVersion/kind of x-kubernetes-embedded-resource objects (objectmeta/validation.go). */
+function embeddedErrors(s: SchemaNode | undefined, x: unknown, path: string): FieldError[] {
+  if (!s) return [];
+  const errs: FieldError[] = [];
+  const at = (k: string): string => (path ? `${path}.${k}` : k);
+  if (Array.isArray(x)) {
+    x.forEach((v, i) => errs.push(...embeddedErrors(s.items, v, `${path}[${i}]`)));
+  } else if (isObj(x)) {
+    if (s.embedded && path !== '') {
+      if (!('apiVersion' in x)) errs.push(field.required(at('apiVersion'), 'must not be empty'));
+      if (!('kind' in x)) errs.push(field.required(at('kind'), 'must not be empty'));
+      if ('apiVersion' in x) {
+        const v = x.apiVersion;
+        if (typeof v !== 'string') errs.push(invalid(at('apiVersion'), v, 'must be a string'));
+        else if (v === '') errs.push(invalid(at('apiVersion'), v, 'must not be empty'));
+        else if (v.split('/').length > 2) errs.push(invalid(at('apiVersion'), v, `unexpected GroupVersion string: ${v}`));
+      }
+      if ('kind' in x) {
+        const v = x.kind;
+        if (typeof v !== 'string') errs.push(invalid(at('kind'), v, 'must be a string'));
+        else if (v === '') errs.push(invalid(at('kind'), v, 'must not be empty'));
+        else if (!DNS1035.test(v.toLowerCase()) || v.length > 63) {
+          errs.push(invalid(at('kind'), v, "may have mixed case, but should otherwise match: a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"));
+        }
+      }
+    }
+    for (const [k, v] of Object.entries(x)) {
+      const p = s.properties?.get(k);
+      if (p) errs.push(...embeddedErrors(p, v, at(k)));
+      else if (typeof s.additionalProperties === 'object') errs.push(...embeddedErrors(s.additionalProperties, v, `${path}[${k}]`));
+    }
+  }
+  return errs;
+}
+
 /** Structural-schema and CRD-schema validation errors with upstream messages; basePath e.g. `spec.versions[0].schema.openAPIV3Schema`. */
-export function validateStructuralSchema(_schema: JSONSchemaProps, _basePath: string): FieldError[] {
-  return [];
+export function validateStructuralSchema(schema: JSONSchemaProps, basePath: string): FieldError[] {
+  return structuralErrors(schema, basePath);
 }

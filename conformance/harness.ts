@@ -33,6 +33,11 @@ export interface ServerSettings {
   eventWindow: number;
   /** Interval of the periodic BOOKMARK events of watches that allow them. */
   bookmarkIntervalMs: number;
+  /**
+   * The CA whose client certificates the server accepts (PEM certificate and key), when the runner
+   * holds its key (kubemu: its own CA; a kind cluster: /etc/kubernetes/pki/ca.{crt,key}).
+   */
+  clientCa?: { cert: string; key: string };
 }
 
 /** What a scenario can do. */

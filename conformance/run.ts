@@ -60,7 +60,7 @@ async function main(): Promise<number> {
       versions,
       scenarios,
       ignoreSkips: args['ignore-skips'],
-      ...(kubemu ? { serverSettings: SUITE_SERVER_SETTINGS } : {}),
+      ...(kubemu ? { serverSettings: { ...SUITE_SERVER_SETTINGS, ...(kubemu.caKey ? { clientCa: { cert: kubemu.caCert!, key: kubemu.caKey } } : {}) } } : {}),
       ...(args.context ? { context: args.context } : {}),
       ...(args.filter ? { filter: args.filter } : {}),
       onResult: (result) => console.log(formatResult(result)),

@@ -30,6 +30,8 @@ export interface Kubemu {
   token: string;
   /** CA certificate (PEM) when serving HTTPS. */
   caCert?: string;
+  /** The CA's private key (PEM) when serving HTTPS: client certificates it signs authenticate (CN = user, O = groups). */
+  caKey?: string;
   /** Stops the server and releases its storage and files. */
   close(): Promise<void>;
 }
@@ -48,7 +50,7 @@ export async function startKubemu(options: StartOptions = {}): Promise<Kubemu> {
       kubeconfig: listening.kubeconfig,
       kubeconfigPath,
       token: server.adminToken,
-      ...(server.tls ? { caCert: server.tls.caCert } : {}),
+      ...(server.tls ? { caCert: server.tls.caCert, caKey: server.tls.caKey } : {}),
       close: async () => {
         if (closed) return;
         closed = true;

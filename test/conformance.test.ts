@@ -46,7 +46,7 @@ if (installed.length === 0) {
       kubeconfigPath: kubemu.kubeconfigPath,
       versions: installed,
       scenarios,
-      serverSettings: SUITE_SERVER_SETTINGS,
+      serverSettings: { ...SUITE_SERVER_SETTINGS, ...(kubemu.caKey ? { clientCa: { cert: kubemu.caCert!, key: kubemu.caKey } } : {}) },
       onResult: (result) => assertResult(t, result),
     });
   });

@@ -26,7 +26,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string, string, boolean, string[
   ['v1', 'nodes', 'Node', false, ['no'], [], STATUS],
   ['v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc'], [], STATUS],
   ['v1', 'persistentvolumes', 'PersistentVolume', false, ['pv'], [], STATUS],
-  ['v1', 'pods', 'Pod', true, ['po'], ['all'], STATUS],
+  ['v1', 'pods', 'Pod', true, ['po'], ['all'], ['attach', 'exec', 'log', 'portforward', 'status']],
   ['v1', 'podtemplates', 'PodTemplate', true, [], [], []],
   ['v1', 'replicationcontrollers', 'ReplicationController', true, ['rc'], ['all'], SCALE_STATUS],
   ['v1', 'resourcequotas', 'ResourceQuota', true, ['quota'], [], STATUS],
@@ -172,8 +172,9 @@ t.test('served documents leave out unserved resources and subresources', async (
   t.ok(paths['/api/v1/'], 'discovery endpoint kept');
   t.ok(paths['/api/v1/namespaces/{namespace}/pods/{name}/status']);
   t.ok(paths['/api/v1/watch/namespaces/{namespace}/pods'], 'deprecated watch paths of served resources kept');
-  t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/log']);
-  t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/exec']);
+  t.ok(paths['/api/v1/namespaces/{namespace}/pods/{name}/log'], 'pod I/O served');
+  t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/proxy']);
+  t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/binding']);
   t.notOk(paths['/api/v1/componentstatuses']);
   t.notOk(paths['/api/v1/namespaces/{namespace}/bindings']);
   t.equal(openapiV3Document('apis/authentication.k8s.io/v1'), undefined, 'unserved group-version');

@@ -47,6 +47,8 @@ import { acquireSchemaSource } from './openapi/source.js';
 import { LocalClient } from './client/local.js';
 import { builtinControllers } from './controllers/index.js';
 import { Manager } from './controllers/runtime/manager.js';
+import { createSyncer } from './syncer/attach.js';
+import type { Syncer } from './syncer/index.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { Registry } from './registry/registry.js';
 import { createStorage } from './storage/index.js';
@@ -77,6 +79,8 @@ export interface Server {
    * (e.g. the host relay of src/syncer/relay.ts) or undefined for the simulated nodes.
    */
   setPodIO(select: ((pod: import('./api/types.js').StoredObject) => PodIO | undefined) | undefined): void;
+  /** The syncer to the host cluster, when `config.hostCluster` is set. */
+  syncer?: Syncer | undefined;
   /** Stops the controllers and serving, then closes storage. */
   close(): Promise<void>;
 }
@@ -116,7 +120,10 @@ export async function buildServer(config: Config): Promise<Server> {
     await app.register(websocket, { options: { handleProtocols } });
 
     let authorization: Authorization | undefined;
-    const admission = [rbacEscalation(() => authorization?.escalation)];
+    // With a host cluster, Services are created on the host first (it allocates the ClusterIP).
+    let syncer: { syncer: Syncer; close(): void } | undefined;
+    const syncerAdmission = config.hostCluster ? [(req: Parameters<ReturnType<Syncer['admission']>>[0]) => syncer?.syncer.admission()(req) ?? Promise.resolve()] : [];
+    const admission = [rbacEscalation(() => authorization?.escalation), ...syncerAdmission];
     const registry = new Registry(storage, builtinResources(), { eventWindow: config.eventWindow, admission });
     await registry.start();
     const authz = (authorization = startAuthorization({
@@ -184,8 +191,18 @@ export async function buildServer(config: Config): Promise<Server> {
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
     await authz.settled();
     const controllers = new Manager({ client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }), log: app.log });
-    for (const definition of builtinControllers({ nodes: config.nodes, kubernetesVersion: config.kubernetesVersion, ...(tls ? { caCert: tls.caCert } : {}) })) controllers.add(definition);
+    for (const definition of builtinControllers({ nodes: config.hostCluster ? 0 : config.nodes, kubernetesVersion: config.kubernetesVersion, ...(tls ? { caCert: tls.caCert } : {}) })) controllers.add(definition);
     if (config.controllers) await controllers.start();
+    if (config.hostCluster) {
+      syncer = createSyncer(config.hostCluster, {
+        virtual: new LocalClient(registry, { fieldManager: 'kubemu-syncer' }),
+        log: app.log,
+        issue: (spec) => serviceAccountTokens.issue(spec),
+        audiences: serviceAccountTokens.audiences,
+        ...(tls ? { caCert: tls.caCert } : {}),
+      });
+      await syncer.syncer.start();
+    }
     const tokenSecrets = startLegacyTokenFiller({
       registry,
       tokens: serviceAccountTokens,
@@ -211,7 +228,10 @@ export async function buildServer(config: Config): Promise<Server> {
       setPodIO: (select) => {
         selectPodIO = select;
       },
+      syncer: syncer?.syncer,
       close: async () => {
+        await syncer?.syncer.stop();
+        syncer?.close();
         await controllers.stop();
         await app.close();
         await tokenSecrets.stop();

@@ -3,7 +3,7 @@
  * Owns: argv → Config. Must not: start anything.
  */
 import { parseArgs } from 'node:util';
-import { withDefaults, type Config, type StorageKind } from './config.js';
+import { withDefaults, type Config, type HostSyncConfig, type StorageKind } from './config.js';
 
 /** What the command line asks for. */
 export type Command = { command: 'serve'; config: Config } | { command: 'help' } | { command: 'version' };
@@ -32,6 +32,13 @@ Flags:
   --service-account-issuer URL
                            iss and audience of service-account tokens
                            (default https://kubernetes.default.svc.cluster.local)
+  --host-kubeconfig FILE   run as a virtual cluster: Pods run in this host cluster
+  --host-namespace NS      the host namespace synced objects go to (with --host-kubeconfig)
+  --name NAME              the virtual cluster's name in host object names (default kubemu)
+  --host-qps N, --host-burst N
+                           rate limit of host requests (default 40, 80)
+  --sync-interval SECONDS  drift repair interval (default 60; 0: never)
+  --sync-nodes fake|real   virtual Nodes for host nodes in use (default fake)
   -h, --help               show this help
   --version                print kubemu's version
 `;
@@ -63,6 +70,13 @@ export function parseCommand(argv: readonly string[]): Command {
         'authorization-mode': { type: 'string' },
         'token-auth-file': { type: 'string' },
         'service-account-issuer': { type: 'string' },
+        'host-kubeconfig': { type: 'string' },
+        'host-namespace': { type: 'string' },
+        name: { type: 'string' },
+        'host-qps': { type: 'string' },
+        'host-burst': { type: 'string' },
+        'sync-interval': { type: 'string' },
+        'sync-nodes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -133,5 +147,39 @@ export function parseCommand(argv: readonly string[]): Command {
       throw new UsageError(`invalid --service-account-issuer "${values['service-account-issuer']}": contains a ':' but is not a URL`);
     config.serviceAccountIssuer = values['service-account-issuer'];
   }
+  const hostConfig = parseHost(values);
+  if (hostConfig) config.hostCluster = hostConfig;
   return { command: 'serve', config: withDefaults(config) };
+}
+
+function positiveNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new UsageError(`invalid --${flag} "${value}": must be a number`);
+  return Number(value);
+}
+
+/** The host-sync flags, or undefined without --host-kubeconfig. */
+function parseHost(values: Record<string, string | boolean | undefined>): HostSyncConfig | undefined {
+  const kubeconfig = values['host-kubeconfig'] as string | undefined;
+  const namespace = values['host-namespace'] as string | undefined;
+  if (kubeconfig === undefined) {
+    for (const flag of ['host-namespace', 'name', 'host-qps', 'host-burst', 'sync-interval', 'sync-nodes'])
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --host-kubeconfig`);
+    return undefined;
+  }
+  if (!kubeconfig) throw new UsageError('invalid --host-kubeconfig "": must name a file');
+  if (!namespace) throw new UsageError('--host-kubeconfig needs --host-namespace');
+  const name = (values.name as string | undefined) ?? 'kubemu';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new UsageError(`invalid --name "${name}": must be a DNS label`);
+  const nodes = values['sync-nodes'] as string | undefined;
+  if (nodes !== undefined && nodes !== 'fake' && nodes !== 'real') throw new UsageError(`invalid --sync-nodes "${nodes}": must be one of fake, real`);
+  const host: HostSyncConfig = { kubeconfig, namespace, name };
+  const qps = positiveNumber('host-qps', values['host-qps'] as string | undefined);
+  const burst = positiveNumber('host-burst', values['host-burst'] as string | undefined);
+  const interval = positiveNumber('sync-interval', values['sync-interval'] as string | undefined);
+  if (qps !== undefined) host.qps = qps;
+  if (burst !== undefined) host.burst = burst;
+  if (interval !== undefined) host.driftIntervalMs = interval * 1000;
+  if (nodes) host.nodeMode = nodes;
+  return host;
 }

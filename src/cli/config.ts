@@ -46,6 +46,32 @@ export interface Config {
    * instead of the bundled schemas; loaded once at start. One schema source per process.
    */
   openapi?: string;
+  /**
+   * Run as a virtual cluster whose Pods run in a host cluster (`--host-kubeconfig`): the syncer
+   * replaces the simulated scheduler and kubelet. Absent: no host.
+   */
+  hostCluster?: HostSyncConfig;
+}
+
+/** The host cluster a virtual kubemu syncs to. */
+export interface HostSyncConfig {
+  /** Kubeconfig file of the host (client certificate or token), or its text in `kubeconfigText`. */
+  kubeconfig?: string;
+  kubeconfigText?: string;
+  /** The host namespace every synced object goes to. */
+  namespace: string;
+  /** The virtual cluster's name, the `<name>` of `<obj>-x-<ns>-x-<name>` host names. */
+  name: string;
+  /** Host requests per second and burst (default 40/80). */
+  qps?: number;
+  burst?: number;
+  /** Full revisit and drift repair interval in ms (default 60 000; 0: never). */
+  driftIntervalMs?: number;
+  /** Virtual Nodes: `fake` (default) or copies of the `real` host nodes. */
+  nodeMode?: 'fake' | 'real';
+  /** The virtual API as seen from host pods (`KUBERNETES_SERVICE_HOST/PORT`), if reachable. */
+  apiHost?: string;
+  apiPort?: number;
 }
 
 /** The defaults of `kubemu serve`. */

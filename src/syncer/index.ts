@@ -77,7 +77,7 @@ export class Syncer {
     const pods = podSyncer(this.ctx, (kind, key) => resources.syncReference(kind, key), resyncOption);
     const resources = resourceSyncer(this.ctx, pods.virtualPods, resyncOption);
     this.#pending = resources.pendingServices;
-    this.#controllers.push(pods.controller, resources.controller, nodeGarbageCollector(this.ctx, pods.virtualPods, pods.virtualNodes));
+    this.#controllers.push(pods.controller, resources.controller, nodeGarbageCollector(this.ctx, pods.virtualPods, pods.virtualNodes, pods.hostPods));
   }
 
   /** The admission plugin that creates host Services first (wire into the virtual registry). */

@@ -55,11 +55,12 @@ export async function ensureVirtualNode(ctx: SyncContext, nodes: Informer, name:
 }
 
 /** The controller deleting synced virtual Nodes no virtual pod is bound to. */
-export function nodeGarbageCollector(ctx: SyncContext, virtualPods: Informer, virtualNodes: Informer): Controller {
+export function nodeGarbageCollector(ctx: SyncContext, virtualPods: Informer, virtualNodes: Informer, hostPods: Informer): Controller {
   const reconcile = async (name: string) => {
     const node = virtualNodes.get(name);
     if (!node || node.metadata.labels?.[SYNCED_NODE_LABEL] === undefined) return;
-    if (virtualPods.byIndex(BY_NODE, name).length > 0) return;
+    // Host pods count too: a virtual pod is bound only after its Node exists.
+    if (virtualPods.byIndex(BY_NODE, name).length > 0 || hostPods.byIndex(BY_NODE, name).length > 0) return;
     await ctx.virtual.delete(RESOURCES.nodes, name, { preconditions: { uid: node.metadata.uid } }).catch(ignoreCodes(404, 409));
   };
   const nodeOf = (p: StoredObject) => (p.spec as { nodeName?: string } | undefined)?.nodeName;
@@ -67,6 +68,6 @@ export function nodeGarbageCollector(ctx: SyncContext, virtualPods: Informer, vi
     name: 'syncer-nodes',
     reconciler: { reconcile },
     log: ctx.log,
-    sources: [{ informer: virtualNodes }, { informer: virtualPods, map: (p) => (nodeOf(p) ? [nodeOf(p)!] : []) }],
+    sources: [{ informer: virtualNodes }, { informer: virtualPods, map: (p) => (nodeOf(p) ? [nodeOf(p)!] : []) }, { informer: hostPods, map: (p) => (nodeOf(p) ? [nodeOf(p)!] : []) }],
   });
 }

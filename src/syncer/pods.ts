@@ -43,12 +43,16 @@ export interface PodSyncerOptions {
 }
 
 /** The pod syncer: builds its informers on `ctx` and returns the controller. */
-export function podSyncer(ctx: SyncContext, syncReference: ReferenceSync, options: PodSyncerOptions = {}): { controller: Controller; virtualPods: Informer; virtualNodes: Informer } {
+export function podSyncer(ctx: SyncContext, syncReference: ReferenceSync, options: PodSyncerOptions = {}): { controller: Controller; virtualPods: Informer; virtualNodes: Informer; hostPods: Informer } {
   const virtualPods = ctx.virtualInformers.informer(RESOURCES.pods, {
     indexers: { [BY_NODE]: (p) => ((p.spec as { nodeName?: string } | undefined)?.nodeName ? [(p.spec as { nodeName: string }).nodeName] : []) },
   });
   const virtualNodes = ctx.virtualInformers.informer(RESOURCES.nodes);
-  const hostPods = ctx.hostInformers.informer(RESOURCES.pods, { namespace: ctx.hostNamespace, labelSelector: `${MARKERS.managedBy}=${ctx.vcluster}` });
+  const hostPods = ctx.hostInformers.informer(RESOURCES.pods, {
+    namespace: ctx.hostNamespace,
+    labelSelector: `${MARKERS.managedBy}=${ctx.vcluster}`,
+    indexers: { [BY_NODE]: (p) => (nodeNameOf(p) ? [nodeNameOf(p)!] : []) },
+  });
   const reconciler = new PodReconciler(ctx, virtualPods, hostPods, virtualNodes, syncReference);
   const controller = new Controller({
     name: 'syncer-pods',
@@ -58,7 +62,7 @@ export function podSyncer(ctx: SyncContext, syncReference: ReferenceSync, option
     ...(options.resyncPeriodMs ? { resyncPeriodMs: options.resyncPeriodMs } : {}),
     sources: [{ informer: virtualPods }, { informer: hostPods, map: (h) => (virtualKeyOf(h) ? [virtualKeyOf(h)!] : []) }],
   });
-  return { controller, virtualPods, virtualNodes };
+  return { controller, virtualPods, virtualNodes, hostPods };
 }
 
 function nodeNameOf(pod: StoredObject): string | undefined {

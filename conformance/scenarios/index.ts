@@ -5,6 +5,8 @@
  */
 import type { Scenario } from '../harness.js';
 import { apiResources } from './api-resources.js';
+import { canI, canIList, whoami } from './auth.js';
+import { clientCertificateUser, serviceAccountToken } from './auth-credentials.js';
 import { configMapRoundTrip } from './configmap.js';
 import {
   deploymentDeleteCascade,
@@ -135,4 +137,9 @@ export const scenarios: Scenario[] = [
   deploymentDeleteCascade,
   namespaceDelete,
   namespaceTerminating,
+  whoami,
+  canI,
+  canIList,
+  serviceAccountToken,
+  clientCertificateUser,
 ];

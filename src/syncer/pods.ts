@@ -14,8 +14,8 @@
  *   host gone otherwise                 → sync referenced ConfigMaps/Secrets, token Secret,
  *                                         create the host pod, record the mapping
  *   host deleting, virtual not          → delete the virtual pod with the host's grace period
- *   both there                          → bind virtual spec.nodeName to the host's (making the
- *                                         virtual Node), mirror status, repair host drift
+ *   both there                          → bind the virtual pod to the host's node (pods/binding,
+ *                                         making the virtual Node), mirror status, repair host drift
  *                                         (labels, annotations, images)
  *
  * Owns: pods both ways. Must not: translate specs itself (pod-translate.ts) or sync the objects
@@ -137,10 +137,36 @@ class PodReconciler {
     const node = nodeNameOf(h);
     if (node && !nodeNameOf(v)) {
       await ensureVirtualNode(ctx, this.#nodes, node);
-      await ctx.virtual.patch(RESOURCES.pods, vName, { type: 'merge', patch: { spec: { nodeName: node } } }, { namespace: vNs });
+      await this.#bind(v, node);
     }
     await this.#mirrorStatus(v, h);
     await this.#repairDrift(v, h);
+  }
+
+  /**
+   * Binds the virtual pod to `node` as a scheduler does: POST a v1 Binding to `pods/<name>/binding`.
+   * A kubemu without that subresource refuses the POST (400 kind mismatch, 404/405 no route);
+   * then spec.nodeName is set by a merge patch, which such a kubemu allows once from empty.
+   * 409 (bound already, being deleted) is left to the next reconcile.
+   */
+  async #bind(v: StoredObject, node: string): Promise<void> {
+    const ctx = this.#ctx;
+    const { name, namespace, uid } = v.metadata;
+    const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace, uid }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
+    // Not a literal at the call: the `subresource` create option is newer than some clients' types.
+    const options: { namespace: string; subresource: 'binding' } = { namespace: namespace!, subresource: 'binding' };
+    try {
+      await ctx.virtual.create(RESOURCES.pods, binding, options);
+    } catch (err) {
+      if (isCode(err, 409)) return;
+      if (!(isCode(err, 400) || isCode(err, 404) || isCode(err, 405))) throw err;
+      await ctx.virtual
+        .patch(RESOURCES.pods, name, { type: 'merge', patch: { spec: { nodeName: node } } }, { namespace: namespace! })
+        .catch((patchErr: unknown) => {
+          if (isCode(patchErr, 404)) return undefined;
+          throw err;
+        });
+    }
   }
 
   async #create(key: string, v: StoredObject): Promise<void> {

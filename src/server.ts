@@ -39,6 +39,7 @@ import type { PodIO } from './http/pod-io/backend.js';
 import { handleProtocols } from './http/pod-io/channel.js';
 import { podIORoutes } from './http/pod-io/routes.js';
 import { SimulatedPodIO } from './http/pod-io/simulated.js';
+import { relayForHostCluster } from './syncer/relay.js';
 import { DEFAULT_STAGES } from './controllers/nodes/default-stages.js';
 import { isStatusError } from './api/errors.js';
 import { versionRoutes } from './http/version.js';
@@ -202,6 +203,8 @@ export async function buildServer(config: Config): Promise<Server> {
         ...(tls ? { caCert: tls.caCert } : {}),
       });
       await syncer.syncer.start();
+      const relay = relayForHostCluster(config.hostCluster);
+      selectPodIO ??= () => relay;
     }
     const tokenSecrets = startLegacyTokenFiller({
       registry,

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { withDefaults, type Config, type HostSyncConfig, type StorageKind } from './config.js';
+import { inClusterKubeconfig, inClusterNamespace } from '../client/in-cluster.js';
 
 /** What the command line asks for. */
 export type Command = { command: 'serve'; config: Config } | { command: 'help' } | { command: 'version' };
@@ -34,6 +35,8 @@ Flags:
                            (default https://kubernetes.default.svc.cluster.local)
   --host-kubeconfig FILE   run as a virtual cluster: Pods run in this host cluster
   --host-namespace NS      the host namespace synced objects go to (with --host-kubeconfig)
+  --host-in-cluster        the host is the cluster this Pod runs in (its ServiceAccount;
+                           --host-namespace defaults to the Pod's namespace)
   --name NAME              the virtual cluster's name in host object names (default kubemu)
   --host-qps N, --host-burst N
                            rate limit of host requests (default 40, 80)
@@ -72,6 +75,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'service-account-issuer': { type: 'string' },
         'host-kubeconfig': { type: 'string' },
         'host-namespace': { type: 'string' },
+        'host-in-cluster': { type: 'boolean' },
         name: { type: 'string' },
         'host-qps': { type: 'string' },
         'host-burst': { type: 'string' },
@@ -161,19 +165,29 @@ function positiveNumber(flag: string, value: string | undefined): number | undef
 /** The host-sync flags, or undefined without --host-kubeconfig. */
 function parseHost(values: Record<string, string | boolean | undefined>): HostSyncConfig | undefined {
   const kubeconfig = values['host-kubeconfig'] as string | undefined;
-  const namespace = values['host-namespace'] as string | undefined;
-  if (kubeconfig === undefined) {
+  let namespace = values['host-namespace'] as string | undefined;
+  let kubeconfigText: string | undefined;
+  if (values['host-in-cluster'] === true) {
+    if (kubeconfig !== undefined) throw new UsageError('--host-in-cluster and --host-kubeconfig exclude each other');
+    try {
+      kubeconfigText = inClusterKubeconfig();
+    } catch (err) {
+      throw new UsageError(`--host-in-cluster: ${(err as Error).message}`);
+    }
+    namespace ??= inClusterNamespace();
+  }
+  if (kubeconfig === undefined && kubeconfigText === undefined) {
     for (const flag of ['host-namespace', 'name', 'host-qps', 'host-burst', 'sync-interval', 'sync-nodes'])
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --host-kubeconfig`);
     return undefined;
   }
-  if (!kubeconfig) throw new UsageError('invalid --host-kubeconfig "": must name a file');
+  if (kubeconfigText === undefined && !kubeconfig) throw new UsageError('invalid --host-kubeconfig "": must name a file');
   if (!namespace) throw new UsageError('--host-kubeconfig needs --host-namespace');
   const name = (values.name as string | undefined) ?? 'kubemu';
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new UsageError(`invalid --name "${name}": must be a DNS label`);
   const nodes = values['sync-nodes'] as string | undefined;
   if (nodes !== undefined && nodes !== 'fake' && nodes !== 'real') throw new UsageError(`invalid --sync-nodes "${nodes}": must be one of fake, real`);
-  const host: HostSyncConfig = { kubeconfig, namespace, name };
+  const host: HostSyncConfig = kubeconfigText !== undefined ? { kubeconfigText, namespace, name } : { kubeconfig: kubeconfig!, namespace, name };
   const qps = positiveNumber('host-qps', values['host-qps'] as string | undefined);
   const burst = positiveNumber('host-burst', values['host-burst'] as string | undefined);
   const interval = positiveNumber('sync-interval', values['sync-interval'] as string | undefined);

@@ -13,7 +13,8 @@ import { WebSocket, type RawData } from 'ws';
 import { notFound, StatusError } from '../api/errors.js';
 import type { StoredObject } from '../api/types.js';
 import { statusErrorOf } from '../client/http-transport.js';
-import type { Connection } from '../client/kubeconfig.js';
+import type { HostSyncConfig } from '../cli/config.js';
+import { connectionFromKubeconfig, loadKubeconfig, type Connection } from '../client/kubeconfig.js';
 import type { LogOptions, PodIO, Session, StreamOptions } from '../http/pod-io/backend.js';
 import { frame, ERROR, V4 } from '../http/pod-io/channel.js';
 import { hostPodName, type NamespacedName, type TranslateContext } from './translate.js';
@@ -189,4 +190,13 @@ export function createPodRelay(options: PodRelayOptions): PodIO {
  */
 export function hostPodRelay(host: Connection, ctx: TranslateContext): PodIO {
   return createPodRelay({ host, hostPod: (pod) => hostPodName(ctx, { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name }) });
+}
+
+/**
+ * The relay for the server's `hostCluster` config (`--host-kubeconfig` or `--host-in-cluster`):
+ * what server.ts installs with `setPodIO` when a host is attached.
+ */
+export function relayForHostCluster(config: HostSyncConfig): PodIO {
+  const connection = config.kubeconfigText !== undefined ? connectionFromKubeconfig(config.kubeconfigText) : loadKubeconfig(config.kubeconfig ?? '');
+  return hostPodRelay(connection, { vcluster: config.name, hostNamespace: config.namespace });
 }

@@ -1,0 +1,640 @@
+/**
+ * `Storage` over an etcd cluster, for several kubemu replicas serving one cluster.
+ * Owns: revision assignment across replicas, the write pipeline, reads, compaction.
+ * Must not: know kinds or HTTP.
+ *
+ * Which revision. The Storage contract hands `Encode` the revision of a write BEFORE the write,
+ * so that stored bytes embed their own resourceVersion, and watch and list serve those bytes
+ * as they are ("encode once"). etcd assigns its revision at commit, and kube-apiserver copes by
+ * setting resourceVersion on every decode (option "b"); that would need a contract change and
+ * re-encoding on every read, and the etcd revision of a write cannot be predicted while other
+ * writers (other kubemu clusters under other prefixes) share the etcd. So the revision here is
+ * kubemu's own, kept in etcd: a counter key P/m/revision (option "a", made exact):
+ *
+ *   - a write is admitted synchronously, in call order: its precondition is checked against an
+ *     index (key → createRevision, modRevision) kept from the event feed plus this replica's
+ *     pending writes; it takes the next revision and its Encode runs, as in the LevelDB store;
+ *   - one flush at a time sends the collected writes as ONE etcd transaction (group commit):
+ *     `if P/m/revision == <revision before the batch> then put objects, put one event record
+ *     per write, put the counter, [compaction]`. The compare makes the local index exact: when
+ *     it holds, nothing was written since this replica's view, so every precondition checked
+ *     locally holds in etcd too;
+ *   - when the compare fails another replica wrote first: the feed catches up to the counter,
+ *     and the batch's writes (and those collected behind it) are admitted again, in order,
+ *     against the new state — some now fail their precondition, the rest take new revisions and
+ *     Encode runs again. A compare that fails because a retried transaction had already
+ *     committed is recognised by reading back the batch's last event record;
+ *   - a write resolves only once the feed delivered its event to subscribers, so each replica's
+ *     watch cache (fed by subscribe) holds a write before its client hears of it.
+ *
+ * Revisions are consecutive per prefix (etcd's own revision counts every prefix), every
+ * replica agrees on them, and the shared storage suite runs unchanged. The cost: writes of all
+ * replicas serialise on the counter (one transaction in flight per replica; a lost race costs a
+ * retry), and an event record repeats the value (and prevValue) of each write, so an object's
+ * size limit is about a third of etcd's --max-request-bytes. etcd's own MVCC history is not
+ * read: after each kubemu compaction the etcd history is compacted one compaction behind.
+ *
+ * Reads go to etcd (linearizable): `get` of a key with a pending write waits for it; `list`
+ * reads the counter and the first page in one transaction, later pages at the same etcd
+ * revision; `eventsSince` ranges over the event records. See etcd-feed.ts for events.
+ */
+
+import type { Etcd3, IRequestOp, ITxnResponse } from 'etcd3';
+import { decodeEvent, decodeObject, encodeEvent, encodeObject } from '../kv-codec.js';
+import { StorageError } from '../types.js';
+import type { Encode, Entry, ListOptions, ListResult, Storage, StorageEvent, Subscriber } from '../types.js';
+import { DEFAULT_PREFIX, ETCD_FORMAT_MARKER, EtcdKeys, connectEtcd, decimal, unavailable } from './etcd-client.js';
+import type { EtcdConnectionOptions } from './etcd-client.js';
+import { EtcdFeed } from './etcd-feed.js';
+import { chunkWrites, type IndexEntry, type PendingWrite } from './etcd-writes.js';
+
+/** Options of `EtcdStorage`. */
+export interface EtcdStorageOptions extends EtcdConnectionOptions {
+  /** How many recent events the log keeps; older ones are compacted automatically. Default 10000. */
+  eventWindow?: number;
+  /** etcd's --max-txn-ops (a batch never exceeds it). Default 128, etcd's default. */
+  maxTxnOps?: number;
+}
+
+type State = 'new' | 'opening' | 'open' | 'closing' | 'closed';
+type Outcome = 'ok' | 'conflict';
+
+/** `Storage` in etcd (see the module header for the design). */
+export class EtcdStorage implements Storage {
+  readonly #options: EtcdStorageOptions & { eventWindow: number; endpoints: string[] };
+  readonly #keys: EtcdKeys;
+  readonly #slack: number;
+  #client: Etcd3 | undefined;
+  #feed: EtcdFeed | undefined;
+  #state: State = 'new';
+  #opening: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  /** Every key's revisions as delivered by the feed. */
+  readonly #durable = new Map<string, IndexEntry>();
+  /** Keys with a pending write → the newest one. */
+  readonly #pending = new Map<string, PendingWrite>();
+  #assigned = 0;
+  #compacted = 0;
+  /** An explicit compaction asked for by `compact`. */
+  #compactTo = 0;
+  #collecting: PendingWrite[] = [];
+  #flushing: Promise<void> | undefined;
+  #inEncode = false;
+  #lastCompactionEtcdRevision: string | undefined;
+  readonly #subscribers = new Set<Subscriber>();
+
+  /** Creates a closed store; call `open()`. */
+  constructor(options: EtcdStorageOptions) {
+    const eventWindow = options.eventWindow ?? 10000;
+    if (!Number.isSafeInteger(eventWindow) || eventWindow < 1) throw new TypeError(`eventWindow must be a positive integer, got ${eventWindow}`);
+    this.#options = { ...options, eventWindow, endpoints: [...options.endpoints] };
+    this.#keys = new EtcdKeys(options.prefix ?? DEFAULT_PREFIX);
+    this.#slack = Math.max(1, Math.ceil(eventWindow / 10));
+  }
+
+  get revision(): number {
+    return this.#feed?.delivered ?? 0;
+  }
+
+  get compactedRevision(): number {
+    return this.#compacted;
+  }
+
+  open(): Promise<void> {
+    if (this.#state === 'new') {
+      this.#opening = this.#open().finally(() => (this.#opening = undefined));
+    }
+    if (this.#opening) return this.#opening;
+    if (this.#state === 'open') return Promise.resolve();
+    return Promise.reject(new StorageError('Closed', '', `storage is ${this.#state}`));
+  }
+
+  async #open(): Promise<void> {
+    this.#state = 'opening';
+    const client = connectEtcd(this.#options);
+    const keys = this.#keys;
+    try {
+      const init = await client.kv.txn({
+        compare: [{ key: keys.format, target: 'Version', result: 'Equal', version: 0 }],
+        success: [
+          { request_put: { key: keys.format, value: Buffer.from(ETCD_FORMAT_MARKER) } },
+          { request_put: { key: keys.revision, value: Buffer.from('0') } },
+          { request_put: { key: keys.compacted, value: Buffer.from('0') } },
+        ],
+        failure: [{ request_range: { key: keys.format } }],
+      });
+      const marker = init.succeeded ? ETCD_FORMAT_MARKER : init.responses[0]?.response_range.kvs[0]?.value.toString();
+      if (marker !== ETCD_FORMAT_MARKER) throw new Error(`prefix ${keys.prefix} holds ${JSON.stringify(marker)}, not kubemu's format marker`);
+      // One snapshot: the counter, the compacted mark and every object's revisions at etcd revision X.
+      const snapshot = await client.kv.txn({
+        compare: [],
+        success: [{ request_range: { key: keys.revision } }, { request_range: { key: keys.compacted } }],
+        failure: [],
+      });
+      const at = snapshot.header.revision;
+      const revision = decimal(snapshot.responses[0]?.response_range.kvs[0]?.value);
+      this.#compacted = decimal(snapshot.responses[1]?.response_range.kvs[0]?.value);
+      const start = keys.object('');
+      let from = start;
+      for (;;) {
+        const page = await client.kv.range({ key: from, range_end: EtcdKeys.endOf(start), revision: at, limit: 1000 });
+        for (const kv of page.kvs) {
+          const { createRevision, modRevision } = decodeObject(kv.value);
+          this.#durable.set(keys.objectKeyOf(kv.key), { createRevision, modRevision });
+        }
+        if (!page.more || page.kvs.length === 0) break;
+        from = Buffer.concat([page.kvs[page.kvs.length - 1]!.key, Buffer.from([0])]);
+      }
+      this.#assigned = revision;
+      const feed = new EtcdFeed({
+        client, keys, endpoints: this.#options.endpoints, delivered: revision, etcdRevision: at,
+        deliver: (events) => this.#onEvents(events),
+        compacted: (mark) => (this.#compacted = Math.max(this.#compacted, mark)),
+      });
+      await feed.start();
+      this.#feed = feed;
+    } catch (err) {
+      this.#state = 'new';
+      client.close();
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new Error(`cannot use etcd ${this.#options.endpoints.join(',')} (prefix ${keys.prefix}): ${reason}`);
+    }
+    this.#client = client;
+    this.#state = 'open';
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    if (this.#opening) await this.#opening.catch(() => undefined);
+    const wasOpen = this.#state === 'open';
+    this.#state = 'closing';
+    if (wasOpen) {
+      while (this.#flushing) await this.#flushing;
+      await this.#feed?.stop();
+      this.#client?.close();
+    }
+    this.#subscribers.clear();
+    this.#state = 'closed';
+  }
+
+  /** Resolves when etcd answers a read within `timeoutMs`; rejects with StorageError('Unavailable') otherwise. */
+  async health(timeoutMs = 2000): Promise<void> {
+    const client = this.#readable('', true);
+    try {
+      await client.kv.range({ key: this.#keys.format, keys_only: true }, { deadline: Date.now() + timeoutMs });
+    } catch (err) {
+      throw unavailable('', err, this.#options.endpoints);
+    }
+  }
+
+  // ---- reads ----
+
+  async get(key: string): Promise<Entry | undefined> {
+    const client = this.#readable(key);
+    const pending = this.#pending.get(key);
+    if (pending) await pending.done;
+    try {
+      const res = await client.kv.range({ key: this.#keys.object(key) });
+      const kv = res.kvs[0];
+      if (!kv) return undefined;
+      const { createRevision, modRevision, value } = decodeObject(kv.value);
+      return { key, value, createRevision, modRevision };
+    } catch (err) {
+      throw this.#readError(key, err);
+    }
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    const client = this.#readable(prefix, true);
+    const limit = options.limit && options.limit > 0 ? options.limit : 0;
+    const start = this.#keys.object(prefix);
+    const end = EtcdKeys.endOf(start);
+    let from = start;
+    if (options.after !== undefined) {
+      const after = this.#keys.object(options.after);
+      if (Buffer.compare(after, end) >= 0) return { entries: [], revision: this.revision, more: false };
+      if (Buffer.compare(after, start) >= 0) from = Buffer.concat([after, Buffer.from([0])]);
+    }
+    const entries: Entry[] = [];
+    try {
+      const first = await client.kv.txn({
+        compare: [],
+        success: [
+          { request_range: { key: this.#keys.revision } },
+          { request_range: { key: from, range_end: end, limit: limit || 1000 } },
+        ],
+        failure: [],
+      });
+      const revision = decimal(first.responses[0]?.response_range.kvs[0]?.value);
+      let page = first.responses[1]!.response_range;
+      for (;;) {
+        for (const kv of page.kvs) {
+          const { createRevision, modRevision, value } = decodeObject(kv.value);
+          entries.push({ key: this.#keys.objectKeyOf(kv.key), value, createRevision, modRevision });
+        }
+        if (limit || !page.more || page.kvs.length === 0) return { entries, revision, more: Boolean(limit && page.more) };
+        // Later pages at the etcd revision of the first: one consistent snapshot.
+        from = Buffer.concat([page.kvs[page.kvs.length - 1]!.key, Buffer.from([0])]);
+        page = await client.kv.range({ key: from, range_end: end, limit: 1000, revision: first.header.revision });
+      }
+    } catch (err) {
+      throw this.#readError(prefix, err);
+    }
+  }
+
+  async count(prefix: string): Promise<number> {
+    const client = this.#readable(prefix, true);
+    const start = this.#keys.object(prefix);
+    try {
+      const res = await client.kv.range({ key: start, range_end: EtcdKeys.endOf(start), count_only: true });
+      return Number(res.count);
+    } catch (err) {
+      throw this.#readError(prefix, err);
+    }
+  }
+
+  async eventsSince(fromRevision: number): Promise<StorageEvent[]> {
+    const client = this.#readable('', true);
+    if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
+      throw new TypeError(`eventsSince: revision must be a non-negative integer, got ${fromRevision}`);
+    }
+    if (fromRevision < this.#compacted) throw this.#compactedError(fromRevision);
+    const upTo = this.revision;
+    if (fromRevision >= upTo) return [];
+    const events: StorageEvent[] = [];
+    let next = fromRevision + 1;
+    try {
+      while (next <= upTo) {
+        const res = await client.kv.range({ key: this.#keys.event(next), range_end: this.#keys.event(upTo + 1), limit: 1000 });
+        for (const kv of res.kvs) {
+          const revision = this.#keys.revisionOfEvent(kv.key)!;
+          if (revision !== next) throw this.#compactedError(fromRevision);
+          events.push(decodeEvent(revision, kv.value));
+          next++;
+        }
+        if (res.kvs.length === 0) break;
+      }
+    } catch (err) {
+      throw this.#readError('', err);
+    }
+    if (next <= upTo) throw this.#compactedError(fromRevision);
+    return events;
+  }
+
+  subscribe(subscriber: Subscriber): () => void {
+    this.#readable('', true);
+    this.#subscribers.add(subscriber);
+    return () => {
+      this.#subscribers.delete(subscriber);
+    };
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.#readable('', true);
+    const target = Math.min(Math.floor(revision), this.revision);
+    if (!(target > this.#compacted)) return;
+    this.#compactTo = Math.max(this.#compactTo, target);
+    this.#schedule();
+    while (this.#flushing) await this.#flushing;
+    if (this.#compacted < target) throw new StorageError('Unavailable', '', `compaction to revision ${target} failed`);
+  }
+
+  // ---- writes: admitted synchronously, in call order ----
+
+  create(key: string, encode: Encode): Promise<Entry> {
+    return this.#write({ kind: 'create', key, encode }) as Promise<Entry>;
+  }
+
+  update(key: string, expectedRevision: number | undefined, encode: Encode): Promise<Entry> {
+    return this.#write({ kind: 'update', key, expected: expectedRevision, encode }) as Promise<Entry>;
+  }
+
+  delete(key: string, expectedRevision?: number, tombstone?: Encode): Promise<Entry & { revision: number }> {
+    return this.#write({ kind: 'delete', key, expected: expectedRevision, encode: tombstone }) as Promise<Entry & { revision: number }>;
+  }
+
+  #write(request: Pick<PendingWrite, 'kind' | 'key' | 'expected' | 'encode'>): Promise<Entry> {
+    try {
+      if (this.#inEncode) throw new TypeError('storage writes are not allowed inside an Encode callback');
+      this.#readable(request.key);
+      let resolve!: (entry: Entry) => void;
+      let reject!: (err: unknown) => void;
+      let settle!: () => void;
+      const done = new Promise<void>((r) => (settle = r));
+      const promise = new Promise<Entry>((res, rej) => {
+        resolve = (entry) => (settle(), res(entry));
+        reject = (err) => (settle(), rej(err));
+      });
+      const write: PendingWrite = { ...request, revision: 0, createRevision: 0, resolve, reject, done };
+      try {
+        this.#admit(write);
+      } catch (err) {
+        if (!(err instanceof StorageError)) throw err;
+        // Refused by this replica's view, which may lag another replica's writes: look again.
+        void this.#recheck(write, err);
+        return promise;
+      }
+      this.#collecting.push(write);
+      this.#schedule();
+      return promise;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * A write refused by a precondition: if etcd's counter is past what the feed delivered, waits
+   * for the feed and admits the write again; otherwise (or if refused again) rejects it.
+   */
+  async #recheck(write: PendingWrite, refusal: StorageError): Promise<void> {
+    const seen = this.#feed!.delivered;
+    try {
+      const res = await this.#client!.kv.range({ key: this.#keys.revision });
+      const counter = decimal(res.kvs[0]?.value);
+      if (counter <= seen) throw refusal;
+      await this.#feed!.waitFor(counter);
+      if (this.#assigned < this.#feed!.delivered && this.#collecting.length === 0 && !this.#flushing) this.#assigned = this.#feed!.delivered;
+      this.#readable(write.key);
+      this.#admit(write);
+      this.#collecting.push(write);
+      this.#schedule();
+    } catch (err) {
+      write.reject(err instanceof StorageError || err instanceof TypeError ? err : unavailable(write.key, err, this.#options.endpoints));
+    }
+  }
+
+  /** The key's revisions as this replica sees them, pending writes included. */
+  #lookup(key: string): IndexEntry | undefined {
+    const pending = this.#pending.get(key);
+    if (pending) return pending.kind === 'delete' ? undefined : { createRevision: pending.createRevision, modRevision: pending.revision };
+    return this.#durable.get(key);
+  }
+
+  /** Checks the precondition, takes the next revision and runs Encode; throws when refused. */
+  #admit(write: PendingWrite): void {
+    const { key } = write;
+    const before = this.#lookup(key);
+    if (write.kind === 'create') {
+      if (before) throw new StorageError('KeyExists', key, `key ${key} already exists`);
+    } else {
+      if (!before) throw new StorageError('KeyNotFound', key, `key ${key} not found`);
+      if (write.expected !== undefined && before.modRevision !== write.expected) {
+        throw new StorageError('Conflict', key, `key ${key} is at revision ${before.modRevision}, not ${write.expected}`);
+      }
+    }
+    const revision = this.#assigned + 1;
+    const bytes = write.encode ? this.#encode(write.encode, revision, key) : undefined;
+    write.revision = revision;
+    write.createRevision = before?.createRevision ?? revision;
+    write.before = before;
+    if (write.kind === 'delete') write.tombstone = bytes;
+    else write.value = bytes;
+    this.#assigned = revision;
+    this.#pending.set(key, write);
+  }
+
+  #encode(encode: Encode, revision: number, key: string): Uint8Array {
+    this.#inEncode = true;
+    let value: unknown;
+    try {
+      value = encode(revision);
+    } finally {
+      this.#inEncode = false;
+    }
+    if (!(value instanceof Uint8Array)) throw new TypeError(`Encode for ${key} returned ${typeof value}, not a Uint8Array`);
+    return value;
+  }
+
+  // ---- flush: one batch at a time ----
+
+  #schedule(): void {
+    this.#flushing ??= this.#flushLoop().finally(() => (this.#flushing = undefined));
+  }
+
+  async #flushLoop(): Promise<void> {
+    // Let the writes of the current synchronous burst join the first batch.
+    await undefined;
+    while (this.#collecting.length > 0 || this.#compactTo > this.#compacted) {
+      const writes = this.#collecting;
+      this.#collecting = [];
+      await this.#commitAll(writes);
+    }
+  }
+
+  async #commitAll(initial: PendingWrite[]): Promise<void> {
+    let writes = initial;
+    let i = 0;
+    while (i < writes.length || (writes.length === 0 && this.#compactTo > this.#compacted)) {
+      const chunk = chunkWrites(writes, i, this.#options.maxTxnOps ?? 128);
+      let outcome: Outcome;
+      try {
+        outcome = await this.#commitChunk(chunk);
+      } catch (err) {
+        this.#fail([...writes.slice(i), ...this.#collecting.splice(0)], err);
+        this.#compactTo = Math.min(this.#compactTo, this.#compacted);
+        return;
+      }
+      if (outcome === 'ok') {
+        i += chunk.length;
+        if (writes.length === 0) return;
+        continue;
+      }
+      // Another replica wrote first: admit the rest again over the state the feed caught up to.
+      writes = this.#readmit([...writes.slice(i), ...this.#collecting.splice(0)]);
+      i = 0;
+      if (writes.length === 0 && !(this.#compactTo > this.#compacted)) return;
+    }
+  }
+
+  /** Writes one chunk in one transaction conditioned on the counter. */
+  async #commitChunk(chunk: PendingWrite[]): Promise<Outcome> {
+    const client = this.#client!;
+    const keys = this.#keys;
+    const feed = this.#feed!;
+    const base = chunk.length > 0 ? chunk[0]!.revision - 1 : feed.delivered;
+    const last = chunk.length > 0 ? chunk[chunk.length - 1]!.revision : base;
+    const counterIs = { key: keys.revision, target: 'Value' as const, result: 'Equal' as const, value: Buffer.from(String(base)) };
+    const readCounter: IRequestOp = { request_range: { key: keys.revision } };
+
+    // Previous values the events need: read under the same compare (one round trip).
+    const values = new Map<string, Uint8Array | undefined>();
+    const first = new Map<string, PendingWrite>();
+    for (const write of chunk) if (!first.has(write.key)) first.set(write.key, write);
+    const toRead = [...first.values()].filter((w) => w.kind !== 'create').map((w) => w.key);
+    if (toRead.length > 0) {
+      const read = await client.kv.txn({
+        compare: [counterIs],
+        success: toRead.map((key) => ({ request_range: { key: keys.object(key) } })),
+        failure: [readCounter],
+      });
+      if (!read.succeeded) return this.#conflict(read, chunk, last);
+      toRead.forEach((key, n) => {
+        const kv = read.responses[n]?.response_range.kvs[0];
+        values.set(key, kv ? decodeObject(kv.value).value : undefined);
+      });
+    }
+
+    const ops: IRequestOp[] = [];
+    const newest = new Map<string, PendingWrite>();
+    for (const write of chunk) {
+      const prevValue = values.get(write.key);
+      let event: Omit<StorageEvent, 'revision'>;
+      if (write.kind === 'delete') {
+        write.deleted = prevValue ?? new Uint8Array();
+        event = { type: 'delete', key: write.key, value: write.tombstone ?? write.deleted, created: false, prevValue: write.deleted };
+        values.set(write.key, undefined);
+      } else {
+        event = { type: 'put', key: write.key, value: write.value!, created: write.kind === 'create' };
+        if (prevValue !== undefined) event.prevValue = prevValue;
+        values.set(write.key, write.value);
+      }
+      write.record = encodeEvent(event);
+      ops.push({ request_put: { key: keys.event(write.revision), value: write.record } });
+      newest.set(write.key, write);
+    }
+    for (const [key, write] of newest) {
+      ops.push(write.kind === 'delete'
+        ? { request_delete_range: { key: keys.object(key) } }
+        : { request_put: { key: keys.object(key), value: encodeObject(write.createRevision, write.revision, write.value!) } });
+    }
+    if (chunk.length > 0) ops.push({ request_put: { key: keys.revision, value: Buffer.from(String(last)) } });
+    const compactTo = this.#compactionTarget(last);
+    if (compactTo > this.#compacted) {
+      ops.push({ request_put: { key: keys.compacted, value: Buffer.from(String(compactTo)) } });
+      ops.push({ request_delete_range: { key: keys.feedStart, range_end: keys.event(Math.min(compactTo, base) + 1) } });
+    }
+    const res = await client.kv.txn({ compare: [counterIs], success: ops, failure: [readCounter] });
+    if (!res.succeeded) return this.#conflict(res, chunk, last);
+    if (compactTo > this.#compacted) this.#compacted = compactTo;
+    if (compactTo >= this.#compactTo) this.#compactTo = 0;
+    if (compactTo > 0 && res.header.revision) this.#compactEtcd(res.header.revision, compactTo);
+    await this.#acknowledge(chunk, last);
+    return 'ok';
+  }
+
+  /** Waits until the feed delivered the chunk, then resolves its writes. */
+  async #acknowledge(chunk: PendingWrite[], last: number): Promise<void> {
+    await this.#feed!.waitFor(last);
+    for (const write of chunk) {
+      const { key, createRevision, revision } = write;
+      if (write.kind === 'delete') {
+        const before = write.before!;
+        write.resolve({ key, value: write.deleted!, createRevision: before.createRevision, modRevision: before.modRevision, revision } as Entry);
+      } else {
+        write.resolve({ key, value: write.value!, createRevision, modRevision: revision });
+      }
+    }
+  }
+
+  /** A failed compare: our own retried transaction, or another replica's write. */
+  async #conflict(res: ITxnResponse, chunk: PendingWrite[], last: number): Promise<Outcome> {
+    const counter = decimal(res.responses[0]?.response_range.kvs[0]?.value);
+    const lastWrite = chunk[chunk.length - 1];
+    if (lastWrite?.record && counter >= last) {
+      // A transaction retried by the client after a lost answer fails its compare; it committed if our record is there.
+      const mine = await this.#client!.kv.range({ key: this.#keys.event(last) });
+      const stored = mine.kvs[0]?.value;
+      if (stored && Buffer.compare(stored, lastWrite.record) === 0) {
+        await this.#acknowledge(chunk, last);
+        return 'ok';
+      }
+    }
+    await this.#feed!.waitFor(counter);
+    return 'conflict';
+  }
+
+  /** Admits writes again, in call order, over the current state; refused ones reject. */
+  #readmit(writes: PendingWrite[]): PendingWrite[] {
+    for (const write of writes) if (this.#pending.get(write.key) === write) this.#pending.delete(write.key);
+    for (const write of writes) {
+      const pending = this.#pending.get(write.key);
+      if (pending && writes.includes(pending)) this.#pending.delete(write.key);
+    }
+    this.#assigned = this.#feed!.delivered;
+    const admitted: PendingWrite[] = [];
+    for (const write of writes) {
+      try {
+        write.record = undefined;
+        this.#admit(write);
+        admitted.push(write);
+      } catch (err) {
+        write.reject(err);
+      }
+    }
+    return admitted;
+  }
+
+  /** Rejects writes after an etcd failure and forgets their pending state. */
+  #fail(writes: PendingWrite[], cause: unknown): void {
+    for (const write of writes) if (this.#pending.get(write.key) === write) this.#pending.delete(write.key);
+    for (const write of writes) {
+      const pending = this.#pending.get(write.key);
+      if (pending && writes.includes(pending)) this.#pending.delete(write.key);
+    }
+    this.#assigned = this.#feed!.delivered;
+    const error = unavailable('', cause, this.#options.endpoints);
+    for (const write of writes) write.reject(new StorageError('Unavailable', write.key, error.message));
+  }
+
+  #compactionTarget(last: number): number {
+    let target = Math.min(this.#compactTo, last);
+    const window = this.#options.eventWindow;
+    if (last - this.#compacted >= window + this.#slack) target = Math.max(target, last - window);
+    return Math.max(target, this.#compacted);
+  }
+
+  /** Compacts etcd's own history one kubemu compaction behind (nothing here reads it; watches resume). */
+  #compactEtcd(etcdRevision: string, _mark: number): void {
+    const previous = this.#lastCompactionEtcdRevision;
+    this.#lastCompactionEtcdRevision = etcdRevision;
+    if (previous) void this.#client!.kv.compact({ revision: previous }).catch(() => undefined);
+  }
+
+  /** Applies delivered events to the index, forgets pending writes they cover, notifies subscribers. */
+  #onEvents(events: StorageEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'delete') this.#durable.delete(event.key);
+      else {
+        const createRevision = event.created ? event.revision : (this.#durable.get(event.key)?.createRevision ?? event.revision);
+        this.#durable.set(event.key, { createRevision, modRevision: event.revision });
+      }
+      const pending = this.#pending.get(event.key);
+      if (pending && pending.revision <= event.revision) this.#pending.delete(event.key);
+    }
+    const delivered = events[events.length - 1]!.revision;
+    if (this.#assigned < delivered && this.#collecting.length === 0 && !this.#flushing) this.#assigned = delivered;
+    for (const subscriber of this.#subscribers) {
+      try {
+        subscriber(events);
+      } catch (err) {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+
+  // ---- helpers ----
+
+  #readable(key: string, allowEmpty = false): Etcd3 {
+    if (this.#state !== 'open') {
+      throw new StorageError('Closed', key, `storage is ${this.#state === 'new' ? 'not open' : this.#state}`);
+    }
+    if (typeof key !== 'string' || (key === '' && !allowEmpty)) throw new TypeError('storage key must be a non-empty string');
+    return this.#client!;
+  }
+
+  #readError(key: string, err: unknown): StorageError {
+    if (err instanceof StorageError) return err;
+    if (this.#state !== 'open') return new StorageError('Closed', key, `storage is ${this.#state}`);
+    return unavailable(key, err, this.#options.endpoints);
+  }
+
+  #compactedError(fromRevision: number): StorageError {
+    return new StorageError('Compacted', '', `revision ${fromRevision} is compacted; events are kept after revision ${this.#compacted}`, this.#compacted);
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Test helper: real etcd members on loopback ports, each in its own temp dir (under /dev/shm
+ * when it exists, so fsync costs little). One member, or a cluster of three whose members can be
+ * killed and restarted.
+ * Owns: spawning, health-waiting and stopping etcd processes. Must not: know kubemu.
+ */
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** True when an `etcd` binary is on PATH (tests skip otherwise). */
+export const haveEtcd: boolean = spawnSync('etcd', ['--version'], { stdio: 'ignore' }).status === 0;
+
+/** One etcd process of a cluster. */
+export interface EtcdMember {
+  name: string;
+  clientUrl: string;
+  peerUrl: string;
+  dataDir: string;
+  proc?: ChildProcess;
+  /** The member's output so far (for failure messages). */
+  log: string;
+}
+
+/** A running etcd cluster (one or three members). */
+export interface EtcdCluster {
+  members: EtcdMember[];
+  /** Client URLs of every member, for `--etcd-endpoints`. */
+  endpoints: string[];
+  /** SIGKILLs one member; resolves once it exited. */
+  kill(index: number): Promise<void>;
+  /** Starts a killed member again over its data dir; resolves once it answers /health. */
+  restart(index: number): Promise<void>;
+  /** Stops every member and removes the data dirs. */
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+    const body = (await res.json()) as { health?: string };
+    return body.health === 'true';
+  } catch {
+    return false;
+  }
+}
+
+function launch(member: EtcdMember, initialCluster: string, state: 'new' | 'existing'): void {
+  const args = [
+    '--name', member.name,
+    '--data-dir', member.dataDir,
+    '--listen-client-urls', member.clientUrl,
+    '--advertise-client-urls', member.clientUrl,
+    '--listen-peer-urls', member.peerUrl,
+    '--initial-advertise-peer-urls', member.peerUrl,
+    '--initial-cluster', initialCluster,
+    '--initial-cluster-state', state,
+    '--initial-cluster-token', `kubemu-test-${member.dataDir.split('/').pop()}`,
+    '--heartbeat-interval', '50',
+    '--election-timeout', '500',
+    '--logger', 'zap',
+    '--log-outputs', 'stderr',
+  ];
+  const proc = spawn('etcd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  member.proc = proc;
+  proc.stderr!.on('data', (d: Buffer) => {
+    member.log += d.toString();
+    if (member.log.length > 200_000) member.log = member.log.slice(-100_000);
+  });
+}
+
+async function waitHealthy(members: EtcdMember[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const member of members) {
+    while (!(await healthy(member.clientUrl))) {
+      if (member.proc?.exitCode !== null && member.proc?.exitCode !== undefined) {
+        throw new Error(`etcd ${member.name} exited with ${member.proc.exitCode}: ${member.log.slice(-2000)}`);
+      }
+      if (Date.now() > deadline) throw new Error(`etcd ${member.name} not healthy in ${timeoutMs} ms: ${member.log.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Starts an etcd cluster of `size` members (1 or 3) on loopback ports and waits until it is healthy. */
+export async function startEtcd(options: { size?: 1 | 3 } = {}): Promise<EtcdCluster> {
+  const size = options.size ?? 1;
+  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const root = await mkdtemp(join(base, 'kubemu-etcd-'));
+  const members: EtcdMember[] = [];
+  for (let i = 0; i < size; i++) {
+    members.push({
+      name: `m${i}`,
+      clientUrl: `http://127.0.0.1:${await freePort()}`,
+      peerUrl: `http://127.0.0.1:${await freePort()}`,
+      dataDir: join(root, `m${i}`),
+      log: '',
+    });
+  }
+  const initialCluster = members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+  for (const member of members) launch(member, initialCluster, 'new');
+
+  const kill = async (index: number): Promise<void> => {
+    const proc = members[index]?.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+  const cluster: EtcdCluster = {
+    members,
+    endpoints: members.map((m) => m.clientUrl),
+    kill,
+    async restart(index) {
+      const member = members[index]!;
+      await kill(index);
+      launch(member, initialCluster, 'existing');
+      await waitHealthy([member], 20000);
+    },
+    async stop() {
+      await Promise.all(members.map((_, i) => kill(i)));
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+  try {
+    await waitHealthy(members, 20000);
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  return cluster;
+}

@@ -21,9 +21,16 @@ const core = (kind: string): string => `io.k8s.api.core.v1.${kind}`;
 const batch = (kind: string): string => `io.k8s.api.batch.v1.${kind}`;
 const apps = (kind: string): string => `io.k8s.api.apps.v1.${kind}`;
 const policy = (kind: string): string => `io.k8s.api.policy.v1.${kind}`;
+const apiext = (kind: string): string => `io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.${kind}`;
 
 /** Schemas that new fields refer to. */
 const NEW_SCHEMAS: Readonly<Record<string, JsonObject>> = {
+  [apiext('SelectableField')]: {
+    description: 'SelectableField names a field of a custom resource that field selectors may use.',
+    properties: { jsonPath: { description: 'Simple JSONPath (e.g. `.spec.color`) of a string, integer or boolean field.', type: 'string' } },
+    required: ['jsonPath'],
+    type: 'object',
+  },
   [core('SleepAction')]: {
     description: 'SleepAction pauses a lifecycle hook for a number of seconds.',
     properties: { seconds: { description: 'Seconds to sleep.', format: 'int64', type: 'integer' } },
@@ -80,6 +87,14 @@ const NEW_FIELDS: ReadonlyArray<readonly [string, string, JsonObject]> = [
   [batch('JobSpec'), 'podReplacementPolicy', text('When replacement pods are created: TerminatingOrFailed or Failed.')],
   [batch('JobSpec'), 'managedBy', text('Controller that reconciles this Job; empty or kubernetes.io/job-controller for the built-in one.')],
   [batch('JobSpec'), 'successPolicy', ref(batch('SuccessPolicy'))],
+  [
+    apiext('CustomResourceDefinitionVersion'),
+    'selectableFields',
+    { description: 'Fields that field selectors may use on this version (at most 8; Kubernetes 1.30+).', items: ref(apiext('SelectableField')), type: 'array', 'x-kubernetes-list-type': 'atomic' },
+  ],
+  [apiext('ValidationRule'), 'reason', text('Reason of the failure returned to the client: FieldValueInvalid (default), FieldValueForbidden, FieldValueRequired or FieldValueDuplicate.')],
+  [apiext('ValidationRule'), 'fieldPath', text('Path of the field the failure is reported at, relative to the schema node of the rule, e.g. `.spec.replicas`.')],
+  [apiext('ValidationRule'), 'optionalOldSelf', { description: 'Evaluate a transition rule also on create and for absent old values, with oldSelf an optional (Kubernetes 1.29+).', type: 'boolean' }],
 ];
 
 /**

@@ -20,7 +20,15 @@ Flags:
   --port N                 port to listen on (default 6443; 0 picks a free port)
   --host ADDR              address to listen on (default 127.0.0.1)
   --data-dir DIR           database, certificates and kubeconfig (default ./.kubemu)
-  --storage level|memory   where state lives (default level: LevelDB in --data-dir)
+  --storage level|memory|etcd
+                           where state lives (default level: LevelDB in --data-dir)
+  --etcd-endpoints URLS    etcd client URLs, comma-separated (with --storage etcd)
+  --etcd-prefix PREFIX     key prefix in etcd (default /kubemu)
+  --etcd-cafile FILE       CA of etcd's serving certificate (https endpoints)
+  --etcd-certfile FILE, --etcd-keyfile FILE
+                           client certificate and key for etcd
+  --leader-elect-lease-duration SECONDS
+                           controllers' leader-election lease among replicas (default 15)
   --kubeconfig PATH        where to write the admin kubeconfig (default <data-dir>/kubeconfig)
   --no-tls                 serve plain HTTP (the kubeconfig then holds a bearer token)
   --kubernetes-version V   version reported by /version (default v1.31.0)
@@ -46,7 +54,7 @@ Flags:
   --version                print kubemu's version
 `;
 
-const STORAGE_KINDS: readonly StorageKind[] = ['level', 'memory'];
+const STORAGE_KINDS: readonly StorageKind[] = ['level', 'memory', 'etcd'];
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 const AUTHORIZATION_MODES: readonly Config['authorizationMode'][] = ['RBAC', 'AlwaysAllow'];
 
@@ -63,6 +71,12 @@ export function parseCommand(argv: readonly string[]): Command {
         host: { type: 'string' },
         'data-dir': { type: 'string' },
         storage: { type: 'string' },
+        'etcd-endpoints': { type: 'string' },
+        'etcd-prefix': { type: 'string' },
+        'etcd-cafile': { type: 'string' },
+        'etcd-certfile': { type: 'string' },
+        'etcd-keyfile': { type: 'string' },
+        'leader-elect-lease-duration': { type: 'string' },
         kubeconfig: { type: 'string' },
         'no-tls': { type: 'boolean' },
         nodes: { type: 'string' },
@@ -113,6 +127,34 @@ export function parseCommand(argv: readonly string[]): Command {
     if (!STORAGE_KINDS.includes(values.storage as StorageKind))
       throw new UsageError(`invalid --storage "${values.storage}": must be one of ${STORAGE_KINDS.join(', ')}`);
     config.storage = values.storage as StorageKind;
+  }
+  const etcdFlags = ['etcd-endpoints', 'etcd-prefix', 'etcd-cafile', 'etcd-certfile', 'etcd-keyfile'] as const;
+  if (config.storage === 'etcd') {
+    const endpoints = (values['etcd-endpoints'] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+    if (endpoints.length === 0) throw new UsageError('--storage etcd needs --etcd-endpoints URL[,URL...]');
+    for (const url of endpoints) {
+      if (!/^https?:\/\/[^/\s]+\/?$/.test(url)) throw new UsageError(`invalid --etcd-endpoints "${url}": must be http://host:port or https://host:port`);
+    }
+    if (!values['etcd-certfile'] !== !values['etcd-keyfile']) throw new UsageError('--etcd-certfile and --etcd-keyfile go together');
+    if (values['etcd-certfile'] && !values['etcd-cafile']) throw new UsageError('--etcd-certfile needs --etcd-cafile');
+    const prefix = values['etcd-prefix'];
+    if (prefix !== undefined && !/^\/[^\s]*$/.test(prefix)) throw new UsageError(`invalid --etcd-prefix "${prefix}": must start with /`);
+    config.etcd = {
+      endpoints,
+      ...(prefix ? { prefix } : {}),
+      ...(values['etcd-cafile'] ? { caFile: values['etcd-cafile'] } : {}),
+      ...(values['etcd-certfile'] ? { certFile: values['etcd-certfile'] } : {}),
+      ...(values['etcd-keyfile'] ? { keyFile: values['etcd-keyfile'] } : {}),
+    };
+  } else {
+    const stray = etcdFlags.find((flag) => values[flag] !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --storage etcd`);
+  }
+  if (values['leader-elect-lease-duration'] !== undefined) {
+    const seconds = Number(values['leader-elect-lease-duration']);
+    if (!/^\d+$/.test(values['leader-elect-lease-duration']) || seconds < 1 || seconds > 3600)
+      throw new UsageError(`invalid --leader-elect-lease-duration "${values['leader-elect-lease-duration']}": must be 1 to 3600 seconds`);
+    config.leaderElectLeaseSeconds = seconds;
   }
   if (values.kubeconfig !== undefined) config.kubeconfigPath = values.kubeconfig;
   if (values['no-tls']) config.tls = false;

@@ -6,7 +6,7 @@
 import { DEFAULT_SERVICE_ACCOUNT_ISSUER } from '../auth/service-account-token.js';
 
 /** Storage engines. */
-export type StorageKind = 'level' | 'memory';
+export type StorageKind = 'level' | 'memory' | 'etcd';
 
 /** Everything a server needs to start. */
 export interface Config {
@@ -17,6 +17,13 @@ export interface Config {
   /** Directory for the database, certificates and kubeconfig (level storage). */
   dataDir: string;
   storage: StorageKind;
+  /** With `storage: 'etcd'`: the etcd cluster (endpoints, key prefix, TLS files). */
+  etcd?: EtcdConfig;
+  /**
+   * Leader election of the controllers among replicas (etcd storage): lease duration in
+   * seconds (kube-controller-manager's --leader-elect-lease-duration, default 15).
+   */
+  leaderElectLeaseSeconds?: number;
   /** Where the kubeconfig is written; default `<dataDir>/kubeconfig`. */
   kubeconfigPath?: string;
   /** Serve HTTPS with a generated CA (default) or plain HTTP. */
@@ -51,6 +58,18 @@ export interface Config {
    * replaces the simulated scheduler and kubelet. Absent: no host.
    */
   hostCluster?: HostSyncConfig;
+}
+
+/** The etcd cluster of `--storage etcd`. */
+export interface EtcdConfig {
+  /** Client URLs (`--etcd-endpoints`). */
+  endpoints: string[];
+  /** Key prefix (`--etcd-prefix`, default /kubemu), so that clusters can share one etcd. */
+  prefix?: string;
+  /** `--etcd-cafile`, `--etcd-certfile`, `--etcd-keyfile` (PEM). */
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
 }
 
 /** The host cluster a virtual kubemu syncs to. */

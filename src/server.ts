@@ -52,6 +52,8 @@ import { createSyncer } from './syncer/attach.js';
 import type { Syncer } from './syncer/index.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { Registry } from './registry/registry.js';
+import { CrdController } from './registry/crd/controller.js';
+import { CustomOpenAPI } from './openapi/custom-source.js';
 import { createStorage } from './storage/index.js';
 import type { Storage } from './storage/types.js';
 
@@ -73,6 +75,8 @@ export interface Server {
   kubeconfig(url: string): string;
   /** The authorizer of `config.authorizationMode` and the RBAC policy it reads. */
   authorization: Authorization;
+  /** The in-server CRD controller (names, Established, serving of custom resources, cleanup). */
+  crds: CrdController;
   /** The built-in controllers, started after bootstrap when `config.controllers`. */
   controllers: Manager;
   /**
@@ -127,6 +131,9 @@ export async function buildServer(config: Config): Promise<Server> {
     const admission = [rbacEscalation(() => authorization?.escalation), ...syncerAdmission];
     const registry = new Registry(storage, builtinResources(), { eventWindow: config.eventWindow, admission });
     await registry.start();
+    // CRDs: served by the API server itself (names, Established, cleanup), also without controllers.
+    const crds = new CrdController(registry, { onError: (err) => app.log.error({ err }, 'reconciling a CustomResourceDefinition failed') });
+    crds.start();
     const authz = (authorization = startAuthorization({
       mode: config.authorizationMode,
       registry,
@@ -151,6 +158,8 @@ export async function buildServer(config: Config): Promise<Server> {
       maxWatchBufferedBytes: config.maxWatchBufferedBytes,
     };
     const discovery = new Discovery(() => withReviewResources(registry.resources));
+    registry.onChange(() => discovery.invalidate());
+    const customOpenAPI = new CustomOpenAPI(crds, config.kubernetesVersion);
     const reviews = reviewHandler(() => authz.authorizer);
     versionRoutes(app, config.kubernetesVersion);
     oidcRoutes(app, { issuer: config.serviceAccountIssuer, key: saKey });
@@ -159,8 +168,8 @@ export async function buildServer(config: Config): Promise<Server> {
       livez: [],
       readyz: [{ name: 'storage', check: () => storage.get('/registry/core/namespaces/default').then(() => undefined) }],
     });
-    await app.register(openapiV3Plugin);
-    await app.register(openapiV2Plugin, { kubernetesVersion: config.kubernetesVersion });
+    await app.register(openapiV3Plugin, { source: customOpenAPI.v3() });
+    await app.register(openapiV2Plugin, { kubernetesVersion: config.kubernetesVersion, source: customOpenAPI.v2() });
     const api = async (request: FastifyRequest, reply: FastifyReply) => {
       const path = parseApiPath(request.url.split('?')[0]!);
       if (!path) throw pathNotFound();
@@ -227,6 +236,7 @@ export async function buildServer(config: Config): Promise<Server> {
             : { server: url, token: adminToken },
         ),
       controllers,
+      crds,
       authorization: authz,
       setPodIO: (select) => {
         selectPodIO = select;
@@ -239,6 +249,7 @@ export async function buildServer(config: Config): Promise<Server> {
         await app.close();
         await tokenSecrets.stop();
         authz.stop();
+        crds.stop();
         registry.stop();
         await storage.close();
         releaseSchemas();

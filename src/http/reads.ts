@@ -16,7 +16,7 @@ import {
   resourceVersionTooLarge,
 } from '../api/continue-token.js';
 import type { StoredObject } from '../api/types.js';
-import { partialObjectMetadata, partialObjectMetadataList, tableFor, type IncludeObject } from '../codec/table/index.js';
+import { partialObjectMetadata, partialObjectMetadataList, tableFor, type IncludeObject, type TableOptions } from '../codec/table/index.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import { listPrefix } from '../registry/keys.js';
 import { objectOf, type Selectable } from '../watch/entry.js';
@@ -43,6 +43,13 @@ function includeObjectOf(query: Query): IncludeObject {
   return value === 'None' || value === 'Object' ? value : 'Metadata';
 }
 
+/** Table options of a request: includeObject, and the resource's own printer (custom resources). */
+function tableOptions(store: GenericStore, query: Query): TableOptions {
+  const options: TableOptions = { includeObject: includeObjectOf(query) };
+  if (store.hooks?.printer) options.printer = store.hooks.printer;
+  return options;
+}
+
 /** GET of one object. */
 export async function getObject(
   store: GenericStore,
@@ -57,11 +64,12 @@ export async function getObject(
   const { resourceVersion } = parseGetOptions(query);
   if (resourceVersion !== undefined && resourceVersion !== '0')
     await settings.watchCache.waitFor(parseResourceVersion(resourceVersion), resourceVersionTooLarge);
-  const entry = store.entry(namespace, name);
+  const stored = store.entry(namespace, name);
+  const entry = store.hooks?.view ? store.hooks.view(stored) : stored;
   if (format.kind === 'json' || format.kind === 'yaml') return sendObject(request, reply, 200, undefined, entry.bytes);
   const obj = objectOf(entry);
   if (format.kind === 'metadata') return sendObject(request, reply, 200, partialObjectMetadata(obj, format.version));
-  const table = tableFor(store.info.group, store.info.plural, [obj], { includeObject: includeObjectOf(query) });
+  const table = tableFor(store.info.group, store.info.plural, [obj], tableOptions(store, query));
   table.apiVersion = `meta.k8s.io/${format.version}`;
   table.metadata = { resourceVersion: obj.metadata.resourceVersion };
   return sendObject(request, reply, 200, table);
@@ -80,7 +88,7 @@ export async function listObjects(
   const groupPlural = info.group ? `${info.group}/${info.plural}` : info.plural;
   const watching = query.watch !== undefined && !['0', 'false'].includes(String(query.watch).toLowerCase());
   const format = negotiateOutput(request.headers.accept, !watching);
-  const options = parseListOptions(query, groupPlural);
+  const options = parseListOptions(query, groupPlural, store.hooks ? { fieldLabels: store.hooks.fieldLabels } : {});
   if (options.watch) return serveHttpWatch(reply, watchParams(store, settings, options, namespace, format, query), 'application/json');
 
   const selection = listSelection(options);
@@ -105,13 +113,15 @@ export async function listObjects(
   }
   if (options.limit) listQuery.limit = options.limit;
   const answer = store.list(namespace, listQuery);
+  const view = store.hooks?.view;
+  if (view) answer.entries = answer.entries.map(view);
   const metadata = listMetadata(answer, prefix, selection.everything);
 
   if (format.kind === 'json' || format.kind === 'yaml')
     return sendObject(request, reply, 200, undefined, listBytes(info.listKind, apiVersionOf(info), metadata, answer.entries.map((e) => e.bytes)));
   const objects = answer.entries.map(objectOf);
   if (format.kind === 'metadata') return sendObject(request, reply, 200, partialObjectMetadataList(objects, metadata, format.version));
-  const table = tableFor(info.group, info.plural, objects, { includeObject: includeObjectOf(query) });
+  const table = tableFor(info.group, info.plural, objects, tableOptions(store, query));
   table.apiVersion = `meta.k8s.io/${format.version}`;
   table.metadata = metadata;
   return sendObject(request, reply, 200, table);
@@ -147,10 +157,10 @@ export function watchParams(
   else if (!legacy && !options.sendInitialEvents) fromRevision = parseResourceVersion(rv);
   const encoder =
     format.kind === 'table'
-      ? tableEncoder(info, format.version, includeObjectOf(query))
+      ? tableEncoder(info, format.version, includeObjectOf(query), store.hooks)
       : format.kind === 'metadata'
         ? metadataEncoder(format.version)
-        : jsonEncoder(info.kind, apiVersionOf(info));
+        : jsonEncoder(info.kind, apiVersionOf(info), store.hooks?.view);
   const params: WatchParams = {
     cache: store.cache,
     filter,

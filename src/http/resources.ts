@@ -22,6 +22,7 @@ import { listBytes, sendObject, sendStatus } from './respond.js';
 import { parseListOptions } from '../api/list-options.js';
 import { listSelection } from './list-filter.js';
 import { getObject, listObjects, type ReadSettings } from './reads.js';
+import { checkCustomBody, checkCustomPatched, viewedResult } from './custom-bodies.js';
 
 
 /** One resource request, resolved to its store. */
@@ -57,6 +58,7 @@ export async function handleResource(
   const method = request.method;
   const { info, store, namespace, name, subresource } = target;
 
+  if (store.hooks?.warnings.length) addWarnings(reply, store.hooks.warnings);
   const create = subresource && creates?.get(`${info.group ? `${info.plural}.${info.group}` : info.plural}/${subresource}`);
   if (create) return handleSubresourceCreate(target, create, request, reply, query);
   if (subresource) return handleSubresource(target, request, reply, query);
@@ -65,14 +67,15 @@ export async function handleResource(
     if (method === 'POST') {
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'create');
       const opts = writeQuery(query, 'CreateOptions', { userAgent: request.headers['user-agent'] });
-      const body = decodeChecked(registry, info, request, reply, opts);
-      const result = await store.create(namespace, body, { ...opts, user: request.user });
+      const body = decodeChecked(registry, store, request, reply, opts);
+      const result = viewedResult(store.hooks, await store.create(namespace, body, { ...opts, user: request.user }));
       return sendObject(request, reply, 201, result.object, result.bytes);
     }
     if (method === 'DELETE') {
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'deletecollection');
       const opts = deleteOptions(query, parseOptionalJson(request));
-      const { filter } = listSelection(parseListOptions(query, info.group ? `${info.group}/${info.plural}` : info.plural));
+      const labels = store.hooks ? { fieldLabels: store.hooks.fieldLabels } : {};
+      const { filter } = listSelection(parseListOptions(query, info.group ? `${info.group}/${info.plural}` : info.plural, labels));
       const deleted = await store.deleteCollection(namespace, filter, { ...opts, user: request.user });
       const items = deleted.map((o) => Buffer.from(JSON.stringify(o)));
       return sendObject(request, reply, 200, undefined, listBytes(info.listKind, apiVersionOf(info), {}, items));
@@ -85,19 +88,21 @@ export async function handleResource(
       return getObject(store, settings, namespace, name, request, reply);
     case 'PUT': {
       const opts = writeQuery(query, 'UpdateOptions', { userAgent: request.headers['user-agent'] });
-      const body = decodeChecked(registry, info, request, reply, opts);
-      const result = await store.update(namespace, name, () => body, { ...opts, createBody: body, user: request.user });
-      return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
+      const body = decodeChecked(registry, store, request, reply, opts);
+      const written = await store.update(namespace, name, () => body, { ...opts, createBody: body, user: request.user });
+      const result = viewedResult(store.hooks, written);
+      return sendObject(request, reply, written.created ? 201 : 200, result.object, result.bytes);
     }
     case 'PATCH': {
       const apply = isApplyPatch(request);
       const opts = writeQuery(query, 'PatchOptions', { userAgent: request.headers['user-agent'], apply });
       if (apply) {
-        const result = await store.apply(namespace, name, readApplyBody(bodyOf(request)), { ...opts, user: request.user });
-        return sendObject(request, reply, result.created ? 201 : 200, result.object, result.bytes);
+        const applied = await store.apply(namespace, name, readApplyBody(bodyOf(request)), { ...opts, user: request.user });
+        const result = viewedResult(store.hooks, applied);
+        return sendObject(request, reply, applied.created ? 201 : 200, result.object, result.bytes);
       }
-      const patch = checkedPatch(info, request, reply, opts, () => schemaNodeFor(info.group, info.version, info.kind));
-      const result = await store.update(namespace, name, (current) => patch(current), { ...opts, user: request.user });
+      const patch = checkedPatch(store, request, reply, opts, () => schemaNodeFor(info.group, info.version, info.kind));
+      const result = viewedResult(store.hooks, await store.update(namespace, name, (current) => patch(current), { ...opts, user: request.user }));
       return sendObject(request, reply, 200, result.object, result.bytes);
     }
     case 'DELETE': {
@@ -115,7 +120,9 @@ export async function handleResource(
 async function handleSubresource(target: Target, request: FastifyRequest, reply: FastifyReply, query: Query): Promise<FastifyReply> {
   const { store, namespace, name, subresource, info } = target;
   const isScale = subresource === 'scale';
-  const view = (obj: StoredObject): KubeObject => (isScale ? toScale(obj) : obj);
+  const scale = store.hooks?.scale ?? { toScale, fromScale };
+  const shown = store.hooks?.viewObject;
+  const view = (obj: StoredObject): KubeObject => (isScale ? scale.toScale(obj) : shown ? shown(obj) : obj);
   // namespaces/finalize is update-only: PUT a Namespace whose spec.finalizers replace the stored ones.
   if (subresource === 'finalize' && request.method !== 'PUT')
     throw methodNotSupported({ group: info.group, name: `${info.plural}/${subresource}` }, verbName(request.method));
@@ -136,20 +143,21 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
       if (request.method === 'PUT') {
         const body = isScale
           ? decodeObject(bodyOf(request), request.headers['content-type'], { group: 'autoscaling', version: 'v1', kind: 'Scale' })
-          : decodeChecked(undefined, info, request, reply, opts);
-        compute = (current) => (isScale ? fromScale(current, body) : body);
+          : decodeChecked(undefined, store, request, reply, opts);
+        compute = (current) => (isScale ? scale.fromScale(current, body) : body);
       } else {
         if (isScale) {
           const patch = readPatch(request, bodyOf(request), () => schemaNodeFor('autoscaling', 'v1', 'Scale'));
-          compute = (current) => fromScale(current, patch(view(current)) as KubeObject);
+          compute = (current) => scale.fromScale(current, patch(view(current)) as KubeObject);
         } else {
-          compute = checkedPatch(info, request, reply, opts, () => schemaNodeFor(info.group, info.version, info.kind));
+          compute = checkedPatch(store, request, reply, opts, () => schemaNodeFor(info.group, info.version, info.kind));
         }
       }
       const written = isScale ? 'scale' : subresource === 'finalize' ? 'finalize' : 'status';
       const result = await store.update(namespace, name!, compute, { ...opts, subresource: written, user: request.user });
-      const stored = result.object as StoredObject;
-      return sendObject(request, reply, 200, view(stored), isScale ? undefined : result.bytes);
+      const stored = (result.bytes ? JSON.parse(Buffer.from(result.bytes).toString('utf8')) : result.object) as StoredObject;
+      if (isScale || shown) return sendObject(request, reply, 200, view(stored));
+      return sendObject(request, reply, 200, stored, result.bytes);
     }
     default:
       throw methodNotSupported({ group: info.group, name: `${info.plural}/${subresource}` }, verbName(request.method));
@@ -202,11 +210,12 @@ function expectedKind(registry: Registry, info: ResourceInfo) {
 /** Decodes a create/update body and runs the decode checks of built-in kinds (warnings go on the reply). */
 function decodeChecked(
   registry: Registry | undefined,
-  info: ResourceInfo,
+  store: GenericStore,
   request: FastifyRequest,
   reply: FastifyReply,
   opts: WriteQuery,
 ): KubeObject {
+  const { info, hooks } = store;
   const contentType = request.headers['content-type'];
   const expected = registry ? expectedKind(registry, info) : { group: info.group, version: info.version, kind: info.kind };
   const body = decodeObject(bodyOf(request), contentType, expected);
@@ -214,13 +223,13 @@ function decodeChecked(
   // Upstream does not check protobuf bodies strictly: unknown fields there are dropped silently.
   const text = mediaType === 'application/json' || mediaType === '' ? bodyOf(request).toString('utf8') : undefined;
   const checks = mediaType === PROTOBUF_MEDIA_TYPE ? { ...opts, fieldValidation: 'Ignore' as const } : opts;
-  addWarnings(reply, checkBody(info, body, text, checks));
+  addWarnings(reply, hooks ? checkCustomBody(info, hooks, body, text, checks) : checkBody(info, body, text, checks));
   return body;
 }
 
 /** A PATCH (not apply) whose patched object passes the decode checks (warnings go on the reply). */
 function checkedPatch(
-  info: ResourceInfo,
+  store: GenericStore,
   request: FastifyRequest,
   reply: FastifyReply,
   opts: WriteQuery,
@@ -231,7 +240,8 @@ function checkedPatch(
   const jsonPatch = mediaTypeOf(request.headers['content-type']) === 'application/json-patch+json';
   return (current) => {
     const patched = patch(current) as KubeObject;
-    addWarnings(reply, checkPatched(info, patched, body.toString('utf8'), opts, jsonPatch));
+    const text = body.toString('utf8');
+    addWarnings(reply, store.hooks ? checkCustomPatched(store.hooks, patched, text, opts) : checkPatched(store.info, patched, text, opts, jsonPatch));
     return patched;
   };
 }

@@ -46,10 +46,15 @@ function jsonLine(type: EventType, entry: CacheEntry): Buffer {
   return Buffer.concat([Buffer.from(`{"type":"${type}","object":`), bytes, NEWLINE]);
 }
 
-/** The JSON event encoder (shared encodings). `kind`/`apiVersion` name the bookmark objects. */
-export function jsonEncoder(kind: string, apiVersion: string): EventEncoder {
+/**
+ * The JSON event encoder (shared encodings). `kind`/`apiVersion` name the bookmark objects.
+ * With `view` (a custom resource served at another version than stored), each event's entry is
+ * shown through it and encoded for this watcher (the view memoizes its entries).
+ */
+export function jsonEncoder(kind: string, apiVersion: string, view?: (entry: CacheEntry) => CacheEntry): EventEncoder {
   return {
     event(type, entry, event) {
+      if (view) return jsonLine(type, view(shownEntry(type, entry, event)));
       if (!event) {
         if (type !== 'ADDED') return jsonLine(type, entry);
         let line = addedByEntry.get(entry);

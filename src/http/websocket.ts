@@ -24,7 +24,7 @@ export function websocketWatch(registry: Registry, settings: ReadSettings, socke
     if (!store) throw pathNotFound();
     const { info } = store;
     const query = request.query as Query;
-    const options = parseListOptions(query, info.group ? `${info.group}/${info.plural}` : info.plural);
+    const options = parseListOptions(query, info.group ? `${info.group}/${info.plural}` : info.plural, store.hooks ? { fieldLabels: store.hooks.fieldLabels } : {});
     if (!options.watch || path.name) throw methodNotSupported({ group: info.group, name: info.plural }, 'websocket upgrade without watch');
     const format = negotiateOutput(request.headers.accept, false);
     serveWebsocketWatch(socket, watchParams(store, settings, options, path.namespace, format, query));

@@ -28,8 +28,10 @@ export class FieldManager {
   readonly #hasStatus: boolean;
   #schema?: SchemaNode | null;
 
-  constructor(info: ResourceInfo) {
+  /** `schema`: the kind's schema when it is not a built-in one (a CRD version's). */
+  constructor(info: ResourceInfo, schema?: SchemaNode) {
     this.#info = info;
+    if (schema) this.#schema = schema;
     this.#hasStatus = info.subresources.some((s) => s.name === 'status');
   }
 

@@ -51,6 +51,8 @@ export interface AdmissionRequest {
   subresource?: string;
   /** Who asks (the authenticated, possibly impersonated, user); absent for kubemu's own writes. */
   user?: UserInfo;
+  /** The write is a dry run: a plugin must not change anything outside it (upstream `dryRun`). */
+  dryRun?: boolean;
 }
 
 /** Admission hook: throws a StatusError to refuse. */
@@ -162,7 +164,7 @@ export class GenericStore {
     for (let attempt = 1; ; attempt++) {
       if (generated) meta.name = generateName(meta.generateName!);
       this.#validateCreate(obj);
-      await this.#admit({ operation: 'CREATE', info: this.info, namespace: meta.namespace, name: meta.name!, object: obj, user: options.user });
+      await this.#admit({ operation: 'CREATE', info: this.info, namespace: meta.namespace, name: meta.name!, object: obj, user: options.user, dryRun: options.dryRun === true });
       if (options.dryRun) return { object: obj, created: true };
       try {
         const entry = await this.#storage.create(objectKey(this.info, meta.namespace, meta.name!), encodeAtRevision(obj));
@@ -214,6 +216,7 @@ export class GenericStore {
         oldObject: current,
         subresource: options.subresource,
         user: options.user,
+        dryRun: options.dryRun === true,
       });
       if (options.dryRun) return { object: next, created: false };
       try {
@@ -268,7 +271,7 @@ export class GenericStore {
       const entry = await this.#read(namespace, name);
       const current = decodeStored(entry.value);
       checkPreconditions(this.info, current, options.preconditions);
-      await this.#admit({ operation: 'DELETE', info: this.info, namespace: current.metadata.namespace, name, oldObject: current, user: options.user });
+      await this.#admit({ operation: 'DELETE', info: this.info, namespace: current.metadata.namespace, name, oldObject: current, user: options.user, dryRun: options.dryRun === true });
       try {
         const grace = this.strategy.gracefulDelete?.(current, options.gracePeriodSeconds);
         if (grace !== undefined) {

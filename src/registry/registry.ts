@@ -1,7 +1,8 @@
 /**
  * The Registry: one GenericStore per served resource, looked up by group, version and plural,
  * over one Storage, one WatchCache and one admission chain. Built-in resources are loaded from
- * the schema-derived table; custom resources will register here at runtime.
+ * the schema-derived table; custom resources register here at runtime (addResource /
+ * removeResource, called by the CRD controller in ./crd/), and listeners hear of every change.
  * Owns: the resource → store map and the caches behind them. Must not: import fastify.
  */
 import type { ResourceInfo } from '../api/resource.js';
@@ -17,6 +18,9 @@ import { WatchCache } from '../watch/watch-cache.js';
 import { builtinStrategy } from './builtin/index.js';
 import { GenericStore } from './generic-store.js';
 import { objectKey, resourcePrefix } from './keys.js';
+import type { ResourceHooks } from './resource-hooks.js';
+import type { Strategy } from './strategy.js';
+import type { FieldExtractor } from '../watch/entry.js';
 
 /** The stores of every served resource. */
 export class Registry {
@@ -25,12 +29,14 @@ export class Registry {
   readonly #stores = new Map<string, GenericStore>();
   readonly #resources: ResourceInfo[] = [];
   readonly #namespaces: GenericStore;
+  readonly #admit: Admit;
+  readonly #listeners = new Set<() => void>();
 
   /** `admission`: plugins run after the built-in ones (NamespaceLifecycle) on every write. */
   constructor(storage: Storage, resources: readonly ResourceInfo[], options: { eventWindow?: number; admission?: readonly Admit[] } = {}) {
     this.storage = storage;
     this.watchCache = new WatchCache(storage, { capacity: options.eventWindow ?? 10000 });
-    const admit = admissionChain(namespaceLifecycle(async (name) => this.#getNamespace(name)), serviceAccountAdmission(), ...(options.admission ?? []));
+    const admit = (this.#admit = admissionChain(namespaceLifecycle(async (name) => this.#getNamespace(name)), serviceAccountAdmission(), ...(options.admission ?? [])));
     for (const info of resources) {
       const store = new GenericStore({ info, strategy: builtinStrategy(info.group, info.plural), storage, admit });
       this.#stores.set(storeKey(info.group, info.version, info.plural), store);
@@ -70,6 +76,46 @@ export class Registry {
     const store = info && this.store(info.group, info.version, info.plural);
     if (!store) throw new TypeError(`no resource ${plural}.${group}`);
     return store;
+  }
+
+  /**
+   * Serves a resource added at runtime (one served version of a CRD), replacing any store of the
+   * same group/version/plural; versions of one resource share one watch cache (one key prefix).
+   * Resolves once its cache is loaded; listeners are told.
+   */
+  async addResource(info: ResourceInfo, strategy: Strategy, options: { hooks?: ResourceHooks; fieldsOf?: FieldExtractor } = {}): Promise<GenericStore> {
+    const store = new GenericStore({ info, strategy, storage: this.storage, admit: this.#admit, ...(options.hooks ? { hooks: options.hooks } : {}) });
+    const key = storeKey(info.group, info.version, info.plural);
+    const fieldsOf = options.fieldsOf ?? ((obj) => ({ 'metadata.name': obj.metadata.name, 'metadata.namespace': obj.metadata.namespace ?? '' }));
+    store.attachCache(await this.watchCache.register(resourcePrefix(info), fieldsOf));
+    const index = this.#resources.findIndex((r) => storeKey(r.group, r.version, r.plural) === key);
+    if (index >= 0) this.#resources[index] = info;
+    else this.#resources.push(info);
+    this.#stores.set(key, store);
+    this.#changed();
+    return store;
+  }
+
+  /** Stops serving `group/version/plural`; drops its watch cache when no other version shares it. */
+  removeResource(group: string, version: string, plural: string): void {
+    const key = storeKey(group, version, plural);
+    const store = this.#stores.get(key);
+    if (!store) return;
+    this.#stores.delete(key);
+    const index = this.#resources.findIndex((r) => storeKey(r.group, r.version, r.plural) === key);
+    if (index >= 0) this.#resources.splice(index, 1);
+    if (!this.#resources.some((r) => r.group === group && r.plural === plural)) this.watchCache.unregister(resourcePrefix(store.info));
+    this.#changed();
+  }
+
+  /** Calls `listener` after every change of the served set; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(): void {
+    for (const listener of this.#listeners) listener();
   }
 
   #getNamespace(name: string): KubeObject | undefined {

@@ -5,7 +5,8 @@
  * Printers are looked up by group and plural; versions of one resource share a printer
  * (autoscaling/v1 and v2 HPAs, core and events.k8s.io events differ only in how they are read).
  * Owns: the lookup and the Table/row/PartialObjectMetadata assembly. Must not: know HTTP,
- * content negotiation, storage, list metadata (the caller fills Table.metadata) or CRD columns.
+ * content negotiation, storage or list metadata (the caller fills Table.metadata); a custom
+ * resource's printer (printers/custom.ts) comes with the request, not from this table.
  */
 import type { KubeObject, StoredObject } from '../../api/types.js';
 import { horizontalPodAutoscalerPrinter, podDisruptionBudgetPrinter } from './printers/autoscaling.js';
@@ -53,6 +54,7 @@ import type {
 
 export type * from './types.js';
 export { humanDuration } from './format.js';
+export { customResourcePrinter, type PrinterColumnSpec } from './printers/custom.js';
 
 /** `group/plural` → printer, for every built-in kind with a printer upstream. */
 const PRINTERS: ReadonlyMap<string, Printer> = new Map<string, Printer>([
@@ -107,14 +109,16 @@ export interface TableOptions {
   includeObject: IncludeObject;
   /** The clock ages are measured against; defaults to the current time. */
   now?: Date;
+  /** A printer given by the resource itself (a custom resource's printer columns); wins over the table. */
+  printer?: Printer;
 }
 
 /**
  * The column definitions of a resource (`""` group for core), wide (priority 1) columns
  * included, in upstream order. The default Name/Created At pair for resources without a printer.
  */
-export function columnsFor(group: string, plural: string): TableColumnDefinition[] {
-  return [...printerFor(group, plural).columns];
+export function columnsFor(group: string, plural: string, printer?: Printer): TableColumnDefinition[] {
+  return [...(printer ?? printerFor(group, plural)).columns];
 }
 
 /** The meta.k8s.io versions that serve Table and PartialObjectMetadata. */
@@ -156,7 +160,7 @@ function row(printer: Printer, obj: StoredObject, includeObject: IncludeObject, 
  * match columnsFor(group, plural) one to one.
  */
 export function rowFor(group: string, plural: string, obj: StoredObject, options: TableOptions): TableRow {
-  return row(printerFor(group, plural), obj, options.includeObject, (options.now ?? new Date()).getTime());
+  return row(options.printer ?? printerFor(group, plural), obj, options.includeObject, (options.now ?? new Date()).getTime());
 }
 
 /**
@@ -165,7 +169,7 @@ export function rowFor(group: string, plural: string, obj: StoredObject, options
  * with the list's resourceVersion, continue and remainingItemCount.
  */
 export function tableFor(group: string, plural: string, objects: readonly StoredObject[], options: TableOptions): Table {
-  const printer = printerFor(group, plural);
+  const printer = options.printer ?? printerFor(group, plural);
   const now = (options.now ?? new Date()).getTime();
   return {
     kind: 'Table',

@@ -7,6 +7,7 @@ import { nameRules } from '../../api/names.js';
 import { defaultStrategy, strategy, type Strategy } from '../strategy.js';
 import { coreStrategies } from './core.js';
 import { workloadStrategies } from './workloads.js';
+import { crdStrategy } from '../crd/strategy.js';
 
 const rbacNames = strategy({ nameRule: nameRules.pathSegment });
 
@@ -18,6 +19,7 @@ const table: Record<string, Strategy> = {
   'rbac.authorization.k8s.io/clusterroles': rbacNames,
   'rbac.authorization.k8s.io/clusterrolebindings': rbacNames,
   'events.k8s.io/events': strategy({ allowCreateOnUpdate: true }),
+  'apiextensions.k8s.io/customresourcedefinitions': crdStrategy,
 };
 
 /** The strategy of a built-in resource. */

@@ -1,0 +1,299 @@
+/**
+ * The CRD controller: what kube-apiserver's apiextensions controllers (naming, establishing,
+ * finalizer) do, run inside the server because serving is part of the API server, not of
+ * kube-controller-manager: it must work with `controllers: false`, and it registers stores in
+ * this process's Registry, which controllers reached through client/ cannot do. It follows the
+ * CRD watch cache and, per CRD, serially:
+ *
+ *   gone            → stop serving its versions
+ *   being deleted   → Terminating InstanceDeletionInProgress, delete every custom resource, wait
+ *                     for them to go, Terminating False InstanceDeletionCompleted, drop the
+ *                     `customresourcecleanup.apiextensions.k8s.io` finalizer (the CRD goes)
+ *   otherwise       → accepted names and NamesAccepted (./naming.ts); when accepted: serve
+ *                     every served version (Registry.addResource, so discovery and OpenAPI
+ *                     change), then Established True `InitialNamesAccepted`
+ *
+ * Serving starts before Established is written, so a client that saw Established can create at
+ * once. Changes of names or versions re-register; other CRDs of the group are looked at again
+ * when one goes (a name may have become free).
+ * Owns: CRD lifecycle and the served set of custom resources. Must not: know HTTP.
+ */
+import { isStatusError } from '../../api/errors.js';
+import type { ResourceInfo } from '../../api/resource.js';
+import type { CustomResourceOpenAPI } from '../../openapi/custom-resources.js';
+import { objectOf } from '../../watch/entry.js';
+import { deepEqual, nowTimestamp } from '../codec.js';
+import type { GenericStore } from '../generic-store.js';
+import type { Registry } from '../registry.js';
+import { computeNaming } from './naming.js';
+import { servedVersionsOf, type ServedVersion } from './serving.js';
+import { CLEANUP_FINALIZER, isConditionTrue, setCondition, type Crd, type CrdStatus } from './types.js';
+
+/** What is served for one CRD. */
+interface Served {
+  signature: string;
+  crd: Crd;
+  versions: ServedVersion[];
+  /** Set once deletion began: creates are refused from then on. */
+  terminating: boolean;
+}
+
+/** Options of the controller. */
+export interface CrdControllerOptions {
+  /** Called with errors the controller cannot answer to anyone (it retries). */
+  onError?: (err: unknown) => void;
+  /** Milliseconds to wait for custom resources to go before reporting InstanceDeletionCheck (default 60 s). */
+  cleanupTimeoutMs?: number;
+}
+
+const RETRY_MS = 1000;
+
+/** The in-server CRD controller over one Registry. */
+export class CrdController {
+  readonly #registry: Registry;
+  readonly #store: GenericStore;
+  readonly #options: CrdControllerOptions;
+  readonly #served = new Map<string, Served>();
+  readonly #queue = new Set<string>();
+  readonly #idle = new Set<() => void>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #running = false;
+  #stopped = false;
+  #unwatch = () => {};
+  #generation = 0;
+
+  constructor(registry: Registry, options: CrdControllerOptions = {}) {
+    this.#registry = registry;
+    this.#store = registry.storeFor('apiextensions.k8s.io', 'customresourcedefinitions');
+    this.#options = options;
+  }
+
+  /** Follows the CRD cache (existing CRDs are served again at once). */
+  start(): void {
+    this.#unwatch = this.#store.cache.watch(
+      {
+        filter: () => true,
+        sink: { send: (_type, entry) => (this.#enqueue(entry.name), true) },
+        onExpired: () => {},
+      },
+      undefined,
+    );
+  }
+
+  /** Stops following; pending work is dropped. */
+  stop(): void {
+    this.#stopped = true;
+    this.#unwatch();
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#queue.clear();
+    for (const resolve of this.#idle) resolve();
+  }
+
+  /** Resolves when no CRD waits to be looked at (tests, benchmarks). */
+  idle(): Promise<void> {
+    if (!this.#running && this.#queue.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.add(resolve));
+  }
+
+  /** A counter bumped whenever the served set changes (OpenAPI caches key on it). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The served custom resources, for OpenAPI. */
+  openapi(): CustomResourceOpenAPI[] {
+    const out: CustomResourceOpenAPI[] = [];
+    for (const served of this.#served.values())
+      for (const v of served.versions)
+        out.push({
+          group: v.info.group,
+          version: v.info.version,
+          kind: v.info.kind,
+          listKind: v.info.listKind,
+          plural: v.info.plural,
+          namespaced: v.info.namespaced,
+          schema: v.schema,
+          status: v.info.subresources.some((s) => s.name === 'status'),
+          scale: v.info.subresources.some((s) => s.name === 'scale'),
+        });
+    return out;
+  }
+
+  /** Schema compilation warnings of a served CRD (returned to the client that created it). */
+  schemaWarnings(name: string): string[] {
+    return this.#served.get(name)?.versions.flatMap((v) => v.schemaWarnings) ?? [];
+  }
+
+  #enqueue(name: string): void {
+    if (this.#stopped) return;
+    this.#queue.add(name);
+    if (!this.#running) void this.#run();
+  }
+
+  async #run(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#queue.size && !this.#stopped) {
+        const name = this.#queue.values().next().value as string;
+        this.#queue.delete(name);
+        try {
+          await this.#reconcile(name);
+        } catch (err) {
+          if (this.#stopped) break;
+          this.#options.onError?.(err);
+          this.#retry(name);
+        }
+      }
+    } finally {
+      this.#running = false;
+      for (const resolve of this.#idle) resolve();
+      this.#idle.clear();
+    }
+  }
+
+  #retry(name: string, ms = RETRY_MS): void {
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      this.#enqueue(name);
+    }, ms);
+    timer.unref?.();
+    this.#timers.add(timer);
+  }
+
+  #current(name: string): Crd | undefined {
+    const entry = this.#store.cache.get(`/registry/apiextensions.k8s.io/customresourcedefinitions/${name}`);
+    return entry && (objectOf(entry) as Crd);
+  }
+
+  #group(group: string | undefined, except: string): Crd[] {
+    return this.#store
+      .list(undefined)
+      .entries.map((e) => objectOf(e) as Crd)
+      .filter((c) => c.spec?.group === group && c.metadata?.name !== except);
+  }
+
+  async #reconcile(name: string): Promise<void> {
+    const crd = this.#current(name);
+    if (!crd) {
+      const gone = this.#served.get(name);
+      this.#unserve(name);
+      if (gone) for (const other of this.#group(gone.crd.spec?.group, name)) this.#enqueue(other.metadata!.name!);
+      return;
+    }
+    const served = this.#served.get(name);
+    if (served) served.crd = crd;
+    if (crd.metadata?.deletionTimestamp) {
+      if (served) served.terminating = true;
+      if (crd.metadata.finalizers?.includes(CLEANUP_FINALIZER)) await this.#finalize(crd);
+      return;
+    }
+    const naming = computeNaming(crd, this.#group(crd.spec?.group, name));
+    const accepted = naming.namesAccepted.status === 'True';
+    if (accepted) {
+      const withNames: Crd = { ...crd, status: { ...crd.status, acceptedNames: naming.acceptedNames } };
+      await this.#serve(name, withNames);
+    }
+    const now = nowTimestamp();
+    const changed = await this.#writeStatus(name, (status) => {
+      status.acceptedNames = naming.acceptedNames;
+      const holder: Crd = { status };
+      setCondition(holder, naming.namesAccepted, now);
+      const established = accepted ? { type: 'Established', status: 'True' as const, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' } : naming.established;
+      if (!(accepted && isConditionTrue(holder, 'Established'))) setCondition(holder, established, now);
+    });
+    if (changed && !deepEqual(crd.status?.acceptedNames ?? null, naming.acceptedNames))
+      for (const other of this.#group(crd.spec?.group, name)) if (!isConditionTrue(other, 'NamesAccepted')) this.#enqueue(other.metadata!.name!);
+  }
+
+  /** Updates the CRD's status through `/status` when `change` changes it; true when written. */
+  async #writeStatus(name: string, change: (status: CrdStatus) => void): Promise<boolean> {
+    let wrote = false;
+    try {
+      await this.#store.update(
+        undefined,
+        name,
+        (current) => {
+          const next = structuredClone(current) as Crd;
+          const status = (next.status ??= {});
+          change(status);
+          wrote = !deepEqual(status, (current as Crd).status ?? {});
+          return next;
+        },
+        { subresource: 'status' },
+      );
+    } catch (err) {
+      if (isStatusError(err) && err.code === 404) return false;
+      throw err;
+    }
+    return wrote;
+  }
+
+  async #serve(name: string, crd: Crd): Promise<void> {
+    const signature = JSON.stringify([crd.spec, crd.status?.acceptedNames]);
+    const existing = this.#served.get(name);
+    if (existing?.signature === signature) return;
+    const versions = servedVersionsOf(crd, { terminating: () => this.#served.get(name)?.terminating ?? false });
+    const keep = new Set(versions.map((v) => key(v.info)));
+    for (const old of existing?.versions ?? []) if (!keep.has(key(old.info))) this.#registry.removeResource(old.info.group, old.info.version, old.info.plural);
+    this.#served.set(name, { signature, crd, versions, terminating: false });
+    this.#generation++;
+    for (const v of versions) await this.#registry.addResource(v.info, v.strategy, { hooks: v.hooks, fieldsOf: v.fieldsOf });
+  }
+
+  #unserve(name: string): void {
+    const served = this.#served.get(name);
+    if (!served) return;
+    this.#served.delete(name);
+    this.#generation++;
+    for (const v of served.versions) this.#registry.removeResource(v.info.group, v.info.version, v.info.plural);
+  }
+
+  /** Deletes every custom resource of a CRD being deleted, then lets the CRD go. */
+  async #finalize(crd: Crd): Promise<void> {
+    const name = crd.metadata!.name!;
+    const now = () => nowTimestamp();
+    await this.#writeStatus(name, (status) =>
+      setCondition({ status }, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }, now()),
+    );
+    const served = this.#served.get(name);
+    const store = served?.versions[0] && this.#registry.store(served.versions[0].info.group, served.versions[0].info.version, served.versions[0].info.plural);
+    if (isConditionTrue(crd, 'Established') && store) {
+      await store.deleteCollection(undefined, () => true);
+      const deadline = Date.now() + (this.#options.cleanupTimeoutMs ?? 60_000);
+      while (store.list(undefined).entries.length > 0) {
+        if (this.#stopped) return;
+        if (Date.now() > deadline) {
+          await this.#writeStatus(name, (status) =>
+            setCondition(
+              { status },
+              { type: 'Terminating', status: 'True', reason: 'InstanceDeletionCheck', message: 'could not confirm zero CustomResources remaining: timed out waiting for the condition' },
+              now(),
+            ),
+          );
+          this.#retry(name, RETRY_MS * 5);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await this.#writeStatus(name, (status) =>
+        setCondition({ status }, { type: 'Terminating', status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' }, now()),
+      );
+    } else {
+      await this.#writeStatus(name, (status) =>
+        setCondition({ status }, { type: 'Terminating', status: 'False', reason: 'NeverEstablished', message: 'resource was never established' }, now()),
+      );
+    }
+    await this.#store.update(undefined, name, (current) => {
+      const next = structuredClone(current);
+      const finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
+      if (finalizers.length) next.metadata.finalizers = finalizers;
+      else delete next.metadata.finalizers;
+      return next;
+    });
+  }
+}
+
+function key(info: ResourceInfo): string {
+  return `${info.group}/${info.version}/${info.plural}`;
+}

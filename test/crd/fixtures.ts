@@ -1,0 +1,113 @@
+/**
+ * Test fixtures: the CronTab CRD of the Kubernetes docs ("Extend the Kubernetes API with
+ * CustomResourceDefinitions", with its validation and printer-column sections folded in) and a
+ * Widget CRD with status and scale subresources, a CEL rule, defaults, a selectable field and two
+ * served versions (v1beta1 deprecated, v1 stored).
+ */
+
+/** crontabs.stable.example.com, namespaced, short name `ct`, category `all`. */
+export function cronTabCrd(): Record<string, unknown> {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'crontabs.stable.example.com' },
+    spec: {
+      group: 'stable.example.com',
+      versions: [
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                spec: {
+                  type: 'object',
+                  properties: {
+                    cronSpec: { type: 'string', pattern: '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$' },
+                    image: { type: 'string' },
+                    replicas: { type: 'integer', minimum: 1, maximum: 10, default: 1 },
+                  },
+                },
+              },
+            },
+          },
+          additionalPrinterColumns: [
+            { name: 'Spec', type: 'string', description: 'The cron spec defining the interval a CronJob is run', jsonPath: '.spec.cronSpec' },
+            { name: 'Replicas', type: 'integer', description: 'The number of jobs launched by the CronJob', jsonPath: '.spec.replicas' },
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+          ],
+        },
+      ],
+      scope: 'Namespaced',
+      names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', shortNames: ['ct'], categories: ['all'] },
+    },
+  };
+}
+
+/** widgets.example.kubemu.dev: status + scale, a CEL rule, v1beta1 (deprecated) and v1 (storage). */
+export function widgetCrd(): Record<string, unknown> {
+  const schema = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        required: ['color'],
+        'x-kubernetes-validations': [{ rule: 'self.replicas <= 100', message: 'replicas must be at most 100' }],
+        properties: {
+          color: { type: 'string', enum: ['red', 'green', 'blue'] },
+          replicas: { type: 'integer', default: 1 },
+          size: { type: 'string', default: 'medium' },
+          ports: {
+            type: 'array',
+            'x-kubernetes-list-type': 'map',
+            'x-kubernetes-list-map-keys': ['name'],
+            items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, port: { type: 'integer' } } },
+          },
+        },
+      },
+      status: {
+        type: 'object',
+        properties: { replicas: { type: 'integer' }, selector: { type: 'string' }, phase: { type: 'string' } },
+      },
+    },
+  };
+  const subresources = { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } };
+  const columns = [
+    { name: 'Color', type: 'string', jsonPath: '.spec.color' },
+    { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas' },
+    { name: 'Phase', type: 'string', jsonPath: '.status.phase', priority: 1 },
+  ];
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.kubemu.dev' },
+    spec: {
+      group: 'example.kubemu.dev',
+      scope: 'Namespaced',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList', shortNames: ['wd'] },
+      versions: [
+        {
+          name: 'v1beta1',
+          served: true,
+          storage: false,
+          deprecated: true,
+          schema: { openAPIV3Schema: schema },
+          subresources,
+          additionalPrinterColumns: columns,
+          selectableFields: [{ jsonPath: '.spec.color' }],
+        },
+        {
+          name: 'v1',
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: schema },
+          subresources,
+          additionalPrinterColumns: columns,
+          selectableFields: [{ jsonPath: '.spec.color' }],
+        },
+      ],
+    },
+  };
+}

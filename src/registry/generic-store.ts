@@ -39,6 +39,7 @@ import type { Strategy } from './strategy.js';
 import type { UserInfo } from '../auth/user.js';
 import { FieldManager, SERVER_MANAGER } from './field-manager.js';
 import { rulesFor, type Rules as KindRules } from './validation/rules/index.js';
+import type { ResourceHooks } from './resource-hooks.js';
 
 /** What admission sees of a write. */
 export interface AdmissionRequest {
@@ -105,6 +106,8 @@ const MAX_CONFLICT_RETRIES = 16;
 export class GenericStore {
   readonly info: ResourceInfo;
   readonly strategy: Strategy;
+  /** What a custom resource adds (pruning, versioned view, scale, columns); undefined for built-ins. */
+  readonly hooks: ResourceHooks | undefined;
   readonly #storage: Storage;
   readonly #admit: Admit;
   readonly #hasStatus: boolean;
@@ -112,13 +115,14 @@ export class GenericStore {
   readonly #rules: KindRules;
   #cache?: ResourceCache;
 
-  constructor(options: { info: ResourceInfo; strategy: Strategy; storage: Storage; admit?: Admit }) {
+  constructor(options: { info: ResourceInfo; strategy: Strategy; storage: Storage; admit?: Admit; hooks?: ResourceHooks }) {
     this.info = options.info;
     this.strategy = options.strategy;
+    this.hooks = options.hooks;
     this.#storage = options.storage;
     this.#admit = options.admit ?? (async () => {});
     this.#hasStatus = options.info.subresources.some((s) => s.name === 'status');
-    this.#fields = new FieldManager(options.info);
+    this.#fields = new FieldManager(options.info, options.hooks?.schema);
     this.#rules = rulesFor(options.info.group, options.info.plural);
   }
 

@@ -21,6 +21,8 @@ import type { PodEnvironment } from './pod-translate.js';
 import { podSyncer } from './pods.js';
 import { resourceSyncer } from './resources.js';
 import { serviceAdmission } from './service-admission.js';
+import { eventSyncer } from './events.js';
+import { volumeSyncer } from './volumes.js';
 
 export { hostName, hostPodName, safeConcatName, type NamespacedName, type TranslateContext } from './translate.js';
 export { serviceAdmission } from './service-admission.js';
@@ -77,7 +79,13 @@ export class Syncer {
     const pods = podSyncer(this.ctx, (kind, key) => resources.syncReference(kind, key), resyncOption);
     const resources = resourceSyncer(this.ctx, pods.virtualPods, resyncOption);
     this.#pending = resources.pendingServices;
-    this.#controllers.push(pods.controller, resources.controller, nodeGarbageCollector(this.ctx, pods.virtualPods, pods.virtualNodes, pods.hostPods));
+    this.#controllers.push(
+      pods.controller,
+      resources.controller,
+      volumeSyncer(this.ctx, resyncOption),
+      nodeGarbageCollector(this.ctx, pods.virtualPods, pods.virtualNodes, pods.hostPods),
+      eventSyncer(this.ctx),
+    );
   }
 
   /** The admission plugin that creates host Services first (wire into the virtual registry). */
@@ -87,7 +95,7 @@ export class Syncer {
 
   /** Loads mappings, syncs both sides' informers, reconciles everything, then runs. */
   async start(syncTimeoutMs = 30_000): Promise<void> {
-    await this.ctx.mappings.load(['pods', 'configmaps', 'secrets', 'services']);
+    await this.ctx.mappings.load(['pods', 'configmaps', 'secrets', 'services', 'endpoints', 'persistentvolumeclaims']);
     this.ctx.virtualInformers.start();
     this.ctx.hostInformers.start();
     const unsynced = [...(await this.ctx.virtualInformers.waitForSync(syncTimeoutMs)), ...(await this.ctx.hostInformers.waitForSync(syncTimeoutMs))];
@@ -96,9 +104,10 @@ export class Syncer {
       throw new Error(`syncer: informers did not sync within ${syncTimeoutMs} ms: ${unsynced.join(', ')}`);
     }
     // Mappings whose objects are gone on both sides get one reconcile too (it drops them).
-    const [pods, resources] = this.#controllers;
+    const [pods, resources, volumes] = this.#controllers;
     for (const [key] of this.ctx.mappings.entries('pods')) pods!.enqueue(key);
-    for (const kind of ['configmaps', 'secrets', 'services']) for (const [key] of this.ctx.mappings.entries(kind)) resources!.enqueue(`${kind}:${key}`);
+    for (const kind of ['configmaps', 'secrets', 'services', 'endpoints']) for (const [key] of this.ctx.mappings.entries(kind)) resources!.enqueue(`${kind}:${key}`);
+    for (const [key] of this.ctx.mappings.entries('persistentvolumeclaims')) volumes!.enqueue(key);
     this.#started = true;
     for (const controller of this.#controllers) controller.start();
     this.ctx.log.info({ name: this.ctx.vcluster, hostNamespace: this.ctx.hostNamespace }, 'syncer started');

@@ -1,9 +1,11 @@
 /**
  * Syncers of the objects pods use and expose: ConfigMaps and Secrets (copied to the host only
- * while some virtual pod references them; removed from the host when none does), and Services
+ * while some virtual pod references them; removed from the host when none does), Services
  * (host copy with translated selector; the host allocates the ClusterIP — see
  * service-admission.ts — and the virtual Service keeps it; a host Service deleted behind
- * kubemu's back is recreated asking for the same ClusterIP; host status copied back).
+ * kubemu's back is recreated asking for the same ClusterIP; host status copied back), and the
+ * Endpoints of Services without a selector (as vcluster: those of selector Services are the host
+ * endpoints controller's work from the translated selector; pod targetRefs are renamed).
  * Keys are virtual `namespace/name`; host objects map back through their annotations.
  *
  * Owns: these kinds both ways. Must not: touch pods.
@@ -17,12 +19,13 @@ import { podReferences } from './pod-translate.js';
 import { hostMetadata, hostName, hostSelector, isManaged, MARKERS } from './translate.js';
 
 type Rec = Record<string, unknown>;
-type Kind = 'configmaps' | 'secrets' | 'services';
+type Kind = 'configmaps' | 'secrets' | 'services' | 'endpoints';
 
 const KINDS: Record<Kind, { resource: Resource; kind: string }> = {
   configmaps: { resource: RESOURCES.configmaps, kind: 'ConfigMap' },
   secrets: { resource: RESOURCES.secrets, kind: 'Secret' },
   services: { resource: RESOURCES.services, kind: 'Service' },
+  endpoints: { resource: { group: '', version: 'v1', resource: 'endpoints' }, kind: 'Endpoints' },
 };
 
 const BY_REFERENCE = 'syncer-references';
@@ -45,6 +48,18 @@ export function toHostObject(ctx: SyncContext, kind: Kind, v: StoredObject, h?: 
     const type = v.type === 'kubernetes.io/service-account-token' ? 'Opaque' : v.type;
     return { apiVersion: 'v1', kind: 'Secret', metadata, ...(type ? { type } : {}), ...(v.data ? { data: v.data } : {}) };
   }
+  if (kind === 'endpoints') {
+    const subsets = structuredClone(Array.isArray(v.subsets) ? (v.subsets as Rec[]) : []);
+    for (const subset of subsets)
+      for (const address of [...((subset.addresses as Rec[] | undefined) ?? []), ...((subset.notReadyAddresses as Rec[] | undefined) ?? [])]) {
+        const ref = address.targetRef as Rec | undefined;
+        if (ref?.kind !== 'Pod' || typeof ref.name !== 'string') continue;
+        address.targetRef = { ...ref, name: hostName(ref.name, String(ref.namespace ?? v.metadata.namespace ?? ''), ctx.vcluster), namespace: ctx.hostNamespace };
+        delete (address.targetRef as Rec).uid;
+        delete (address.targetRef as Rec).resourceVersion;
+      }
+    return { apiVersion: 'v1', kind: 'Endpoints', metadata, subsets };
+  }
   const spec = structuredClone((v.spec as Rec) ?? {});
   const selector = hostSelector(spec.selector as Record<string, string> | undefined, ctx.vcluster, v.metadata.namespace ?? '');
   if (selector) spec.selector = selector;
@@ -64,17 +79,26 @@ export function resourceSyncer(ctx: SyncContext, virtualPods: Informer, options:
     configmaps: ctx.virtualInformers.informer(RESOURCES.configmaps),
     secrets: ctx.virtualInformers.informer(RESOURCES.secrets),
     services: ctx.virtualInformers.informer(RESOURCES.services),
+    endpoints: ctx.virtualInformers.informer(KINDS.endpoints.resource),
   };
   const selection = { namespace: ctx.hostNamespace, labelSelector: `${MARKERS.managedBy}=${ctx.vcluster}` };
   const host: Record<Kind, Informer> = {
     configmaps: ctx.hostInformers.informer(RESOURCES.configmaps, selection),
     secrets: ctx.hostInformers.informer(RESOURCES.secrets, selection),
     services: ctx.hostInformers.informer(RESOURCES.services, selection),
+    endpoints: ctx.hostInformers.informer(KINDS.endpoints.resource, selection),
   };
   /** Host Services being created by service admission right now (their virtual write is pending). */
   const pendingServices = new Set<string>();
 
-  const used = (kind: Kind, key: string) => kind === 'services' || virtualPods.byIndex(BY_REFERENCE, `${kind}:${key}`).length > 0;
+  /** Endpoints are synced while their Service exists without a selector. */
+  const selectorless = (key: string) => {
+    const svc = virtual.services.get(key);
+    const selector = (svc?.spec as Rec | undefined)?.selector;
+    return Boolean(svc && !svc.metadata.deletionTimestamp && (!selector || Object.keys(selector).length === 0));
+  };
+  const used = (kind: Kind, key: string) =>
+    kind === 'services' || (kind === 'endpoints' ? selectorless(key) : virtualPods.byIndex(BY_REFERENCE, `${kind}:${key}`).length > 0);
 
   const reconcile = async (qualified: string): Promise<{ requeueAfter: number } | void> => {
     const colon = qualified.indexOf(':');
@@ -82,7 +106,8 @@ export function resourceSyncer(ctx: SyncContext, virtualPods: Informer, options:
     const key = qualified.slice(colon + 1);
     const slash = key.indexOf('/');
     const [vNs, vName] = [key.slice(0, slash), key.slice(slash + 1)];
-    if (kind === 'services' && vNs === 'default' && vName === 'kubernetes') return;
+    // The virtual API's own Service and Endpoints stay virtual.
+    if ((kind === 'services' || kind === 'endpoints') && vNs === 'default' && vName === 'kubernetes') return;
     const { resource, kind: kindName } = KINDS[kind];
     const hName = hostName(vName, vNs, ctx.vcluster);
     const v = virtual[kind].get(key);
@@ -113,7 +138,7 @@ export function resourceSyncer(ctx: SyncContext, virtualPods: Informer, options:
         return;
       }
       if (!ctx.mappings.get(kind, key)) ctx.mappings.set(kind, key, { hostName: hName, hostNamespace: ctx.hostNamespace, virtualUid: v.metadata.uid, hostUid: h.metadata.uid });
-      const drifted = ['data', 'binaryData', 'type', 'spec'].some((f) => want[f] !== undefined && !isDeepStrictEqual(want[f], h![f])) || !isDeepStrictEqual({ ...h.metadata.labels }, want.metadata!.labels) || Object.entries(want.metadata!.annotations ?? {}).some(([k, val]) => h!.metadata.annotations?.[k] !== val);
+      const drifted = ['data', 'binaryData', 'type', 'spec', 'subsets'].some((f) => want[f] !== undefined && !isDeepStrictEqual(want[f], h![f])) || !isDeepStrictEqual({ ...h.metadata.labels }, want.metadata!.labels) || Object.entries(want.metadata!.annotations ?? {}).some(([k, val]) => h!.metadata.annotations?.[k] !== val);
       if (drifted) {
         const body = { ...want, metadata: { ...want.metadata, resourceVersion: h.metadata.resourceVersion } };
         await ctx.host.update(resource, body, { namespace: ctx.hostNamespace }).catch(ignoreCodes(409, 404));
@@ -140,7 +165,10 @@ export function resourceSyncer(ctx: SyncContext, virtualPods: Informer, options:
     ...(options.resyncPeriodMs ? { resyncPeriodMs: options.resyncPeriodMs } : {}),
     sources: [
       ...(Object.keys(KINDS) as Kind[]).flatMap((kind) => [
-        { informer: virtual[kind], map: (o: StoredObject) => [`${kind}:${o.metadata.namespace}/${o.metadata.name}`] },
+        {
+          informer: virtual[kind],
+          map: (o: StoredObject) => [`${kind}:${o.metadata.namespace}/${o.metadata.name}`, ...(kind === 'services' ? [`endpoints:${o.metadata.namespace}/${o.metadata.name}`] : [])],
+        },
         { informer: host[kind], map: (o: StoredObject) => (virtualKeyOf(o) ? [`${kind}:${virtualKeyOf(o)}`] : []) },
       ]),
       { informer: virtualPods, map: referenceKeys },

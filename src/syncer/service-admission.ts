@@ -5,7 +5,7 @@
  * host-allocated `clusterIP(s)` and node ports, so both sides show the same address. The host
  * refusing (quota, invalid) refuses the virtual create with the host's error. If the virtual
  * write then fails, the resource syncer deletes the orphaned host copy (a short "pending" mark
- * keeps it from doing so while the write is in flight).
+ * keeps it from doing so while the write is in flight). Dry-run creates do not reach the host.
  * Owns: that interception. Must not: know the generic store beyond its admission contract.
  */
 import { StatusError } from '../api/errors.js';
@@ -22,6 +22,8 @@ type Rec = Record<string, unknown>;
 export function serviceAdmission(getCtx: () => SyncContext | undefined, pending: () => Set<string> | undefined) {
   return async (req: AdmissionRequest): Promise<void> => {
     if (req.operation !== 'CREATE' || req.info.group !== '' || req.info.plural !== 'services' || req.subresource || !req.object) return;
+    // A dry run changes nothing on the host either: kubemu's own allocation answers it.
+    if (req.dryRun) return;
     const ctx = getCtx();
     if (!ctx) return;
     const spec = (req.object.spec ?? {}) as Rec;

@@ -211,7 +211,19 @@ export async function buildServer(config: Config): Promise<Server> {
         audiences: serviceAccountTokens.audiences,
         ...(tls ? { caCert: tls.caCert } : {}),
       });
-      await syncer.syncer.start();
+      try {
+        await syncer.syncer.start();
+      } catch (err) {
+        // Stop what already runs before refusing (the outer catch closes storage).
+        await syncer.syncer.stop().catch(() => undefined);
+        syncer.close();
+        await controllers.stop();
+        await app.close();
+        authz.stop();
+        crds.stop();
+        registry.stop();
+        throw err;
+      }
       const relay = relayForHostCluster(config.hostCluster);
       selectPodIO ??= () => relay;
     }

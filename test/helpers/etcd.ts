@@ -71,7 +71,7 @@ function launch(member: EtcdMember, initialCluster: string, state: 'new' | 'exis
     '--initial-advertise-peer-urls', member.peerUrl,
     '--initial-cluster', initialCluster,
     '--initial-cluster-state', state,
-    '--initial-cluster-token', `kubemu-test-${member.dataDir.split('/').pop()}`,
+    '--initial-cluster-token', `kubemu-test-${member.dataDir.split('/').at(-2)}`,
     '--heartbeat-interval', '50',
     '--election-timeout', '500',
     '--logger', 'zap',

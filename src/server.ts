@@ -54,7 +54,8 @@ import { bootstrap } from './registry/bootstrap.js';
 import { Registry } from './registry/registry.js';
 import { CrdController } from './registry/crd/controller.js';
 import { CustomOpenAPI } from './openapi/custom-source.js';
-import { createStorage } from './storage/index.js';
+import { createStorage, storageHealth } from './storage/index.js';
+import { leaderElectedControllers } from './controllers/runtime/leader-election.js';
 import type { Storage } from './storage/types.js';
 
 const noValidator = () => () => true;
@@ -95,13 +96,14 @@ export async function buildServer(config: Config): Promise<Server> {
   const releaseSchemas = acquireSchemaSource(config.openapi); // throws `cannot load --openapi FILE: ...`
   const persistent = config.storage === 'level';
   const dataDir = resolve(config.dataDir);
-  const storage = createStorage({ kind: config.storage, dataDir, eventWindow: config.eventWindow });
+  const storage = createStorage({ kind: config.storage, dataDir, eventWindow: config.eventWindow, ...(config.etcd ? { etcd: config.etcd } : {}) });
   await storage.open().catch((err: unknown) => {
     releaseSchemas();
     throw err;
   });
   try {
-    const secretsDir = persistent ? dataDir : undefined; // files go to <dataDir>/pki/
+    // Files go to <dataDir>/pki/; etcd replicas given one --data-dir share the CA and keys.
+    const secretsDir = persistent || config.storage === 'etcd' ? dataDir : undefined;
     const [tls, adminToken, saKey, tokenFile] = await Promise.all([
       config.tls ? loadOrCreateTls({ dir: secretsDir, hosts: [config.host] }) : undefined,
       loadOrCreateAdminToken({ dir: secretsDir }),
@@ -166,7 +168,10 @@ export async function buildServer(config: Config): Promise<Server> {
     const creates = new Map([['serviceaccounts/token', tokenRequestHandler({ tokens: serviceAccountTokens, lookup })]]);
     healthRoutes(app, {
       livez: [],
-      readyz: [{ name: 'storage', check: () => storage.get('/registry/core/namespaces/default').then(() => undefined) }],
+      readyz: [
+        { name: 'storage', check: () => storage.get('/registry/core/namespaces/default').then(() => undefined) },
+        ...(config.storage === 'etcd' ? [{ name: 'etcd', check: () => storageHealth(storage) }] : []),
+      ],
     });
     await app.register(openapiV3Plugin, { source: customOpenAPI.v3() });
     await app.register(openapiV2Plugin, { kubernetesVersion: config.kubernetesVersion, source: customOpenAPI.v2() });
@@ -200,9 +205,21 @@ export async function buildServer(config: Config): Promise<Server> {
 
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
     await authz.settled();
-    const controllers = new Manager({ client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }), log: app.log });
-    for (const definition of builtinControllers({ nodes: config.hostCluster ? 0 : config.nodes, kubernetesVersion: config.kubernetesVersion, ...(tls ? { caCert: tls.caCert } : {}) })) controllers.add(definition);
-    if (config.controllers) await controllers.start();
+    const makeManager = (): Manager => {
+      const manager = new Manager({ client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }), log: app.log });
+      for (const definition of builtinControllers({ nodes: config.hostCluster ? 0 : config.nodes, kubernetesVersion: config.kubernetesVersion, ...(tls ? { caCert: tls.caCert } : {}) })) manager.add(definition);
+      return manager;
+    };
+    const controllers = makeManager();
+    // Replicas on etcd: the controllers run on the holder of the kube-controller-manager Lease only.
+    const elector = config.controllers && config.storage === 'etcd' ? leaderElectedControllers({
+      client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }),
+      first: controllers,
+      make: makeManager,
+      ...(config.leaderElectLeaseSeconds ? { leaseDurationSeconds: config.leaderElectLeaseSeconds } : {}),
+      onError: (err) => app.log.warn({ err }, 'leader election'),
+    }) : undefined;
+    if (config.controllers && !elector) await controllers.start();
     if (config.hostCluster) {
       syncer = createSyncer(config.hostCluster, {
         virtual: new LocalClient(registry, { fieldManager: 'kubemu-syncer' }),
@@ -217,6 +234,7 @@ export async function buildServer(config: Config): Promise<Server> {
         // Stop what already runs before refusing (the outer catch closes storage).
         await syncer.syncer.stop().catch(() => undefined);
         syncer.close();
+        await elector?.stop();
         await controllers.stop();
         await app.close();
         authz.stop();
@@ -257,6 +275,7 @@ export async function buildServer(config: Config): Promise<Server> {
       close: async () => {
         await syncer?.syncer.stop();
         syncer?.close();
+        await elector?.stop();
         await controllers.stop();
         await app.close();
         await tokenSecrets.stop();

@@ -8,6 +8,7 @@ import { apiResources } from './api-resources.js';
 import { canI, canIList, whoami } from './auth.js';
 import { clientCertificateUser, serviceAccountToken } from './auth-credentials.js';
 import { configMapRoundTrip } from './configmap.js';
+import { crdCronTab, crdWidget } from './crd.js';
 import {
   deploymentDeleteCascade,
   deploymentDescribeEvents,
@@ -142,4 +143,6 @@ export const scenarios: Scenario[] = [
   canIList,
   serviceAccountToken,
   clientCertificateUser,
+  crdCronTab,
+  crdWidget,
 ];

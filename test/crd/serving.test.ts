@@ -4,7 +4,7 @@
  * semantics, Table output from printer columns, field selectors with selectableFields, pruning
  * under fieldValidation, 415 for strategic merge patch, server-side apply over list-map keys.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { testServer, type TestServer } from '../helpers/server.js';
 import { widgetCrd } from './fixtures.js';
 
@@ -13,7 +13,7 @@ const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const V1 = '/apis/example.kubemu.dev/v1/namespaces/default/widgets';
 const V1BETA1 = '/apis/example.kubemu.dev/v1beta1/namespaces/default/widgets';
 
-async function withWidgets(t: Tap.Test): Promise<TestServer> {
+async function withWidgets(t: Test): Promise<TestServer> {
   const s = await testServer();
   t.teardown(() => s.close());
   const res = await s.json('POST', CRDS, widgetCrd());

@@ -7,9 +7,11 @@
  * and reported as CRD warnings.
  * Owns: CEL compilation and evaluation. Must not: validate schemas otherwise.
  */
-import { Environment } from '@marcbachmann/cel-js';
+import { Environment, Optional } from '@marcbachmann/cel-js';
 import { FieldError } from '../../api/field-errors.js';
 import { duplicate, invalid } from './go-value.js';
+import { CelLibraryError, registerKubernetesLibraries } from './cel-library.js';
+import { parseFieldPath } from './field-path.js';
 import { isObj, type SchemaNode, type ValidationRule } from './node.js';
 
 type Program = (ctx: Record<string, unknown>) => unknown;
@@ -19,76 +21,97 @@ interface CompiledRule {
   program: Program;
   message?: Program;
   usesOldSelf: boolean;
+  optionalOldSelf: boolean;
   fieldPath: string;
 }
 
-/** Kubernetes CEL library functions the evaluator does not provide. */
-const UNSUPPORTED = /\b(url|isURL|quantity|isQuantity|ip|isIP|cidr|isCIDR|semver|isSemver|format|authorizer|getScheme|getHost)\s*\(|\b(math|sets|strings)\.[a-zA-Z]+\s*\(|\.(find|findAll|quote|compareTo|add|sub|isGreaterThan|isLessThan|asApproximateFloat|asInteger|isInteger|sign|getHostname|getPort|getEscapedPath|getQuery|reverse)\s*\(/;
+/** Kubernetes CEL functions kubemu does not implement (not in a 1.31 environment, or not for CRDs). */
+const UNSUPPORTED = /\b(semver|isSemver|authorizer)\s*\(|\bmath\.[a-zA-Z]+\s*\(|\.(reverse|format|transformList|transformMap|transformMapEntry)\s*\(/;
 
-let env: Environment | undefined;
+const envs = new Map<boolean, Environment>();
 
-function environment(): Environment {
+/** The CEL environment: `oldSelf` is `optional<dyn>` for rules with optionalOldSelf. */
+function environment(optionalOldSelf = false): Environment {
+  let env = envs.get(optionalOldSelf);
   if (env) return env;
   env = new Environment({ homogeneousAggregateLiterals: false, enableOptionalTypes: true })
     .registerVariable('self', 'dyn')
-    .registerVariable('oldSelf', 'dyn')
-    .registerFunction('string.replace(string, string): string', (s: string, a: string, b: string) => s.split(a).join(b))
-    .registerFunction('string.replace(string, string, int): string', (s: string, a: string, b: string, n: bigint) => {
-      let out = s;
-      let count = Number(n);
-      if (count < 0) return s.split(a).join(b);
-      let from = 0;
-      while (count-- > 0) {
-        const i = out.indexOf(a, from);
-        if (i < 0) break;
-        out = out.slice(0, i) + b + out.slice(i + a.length);
-        from = i + b.length;
-      }
-      return out;
-    })
-    .registerFunction('string.charAt(int): string', (s: string, i: bigint) => [...s][Number(i)] ?? '')
-    .registerFunction('list.isSorted(): bool', (l: unknown[]) => l.every((v, i) => i === 0 || (l[i - 1] as number) <= (v as number)))
-    .registerFunction('list.sum(): dyn', (l: unknown[]) => (l as number[]).reduce((a, b) => a + b, typeof l[0] === 'bigint' ? (0n as unknown as number) : 0))
-    .registerFunction('list.min(): dyn', (l: unknown[]) => (l as number[]).reduce((a, b) => (b < a ? b : a)))
-    .registerFunction('list.max(): dyn', (l: unknown[]) => (l as number[]).reduce((a, b) => (b > a ? b : a)))
-    .registerFunction('list.indexOf(dyn): int', (l: unknown[], v: unknown) => BigInt(l.findIndex((x) => x === v)))
-    .registerFunction('list.lastIndexOf(dyn): int', (l: unknown[], v: unknown) => {
-      for (let i = l.length - 1; i >= 0; i--) if (l[i] === v) return BigInt(i);
-      return -1n;
-    });
+    .registerVariable('oldSelf', optionalOldSelf ? 'optional<dyn>' : 'dyn');
+  registerKubernetesLibraries(env);
+  envs.set(optionalOldSelf, env);
   return env;
 }
 
-/** Compiles the rules of one schema node; pushes warnings for rules that are skipped. */
-export function compileRules(rules: readonly ValidationRule[], where: string, warnings: string[]): CompiledRule[] {
+/** The outcome of compiling one expression: a program, a CRD error (422), or a warning (skipped). */
+export type RuleCompilation =
+  | { kind: 'ok'; program: Program }
+  | { kind: 'error'; detail: string }
+  | { kind: 'warning'; detail: string };
+
+/** cel-go's issue rendering `ERROR: <input>:line:col: message` for a position in `expr`. */
+function issue(expr: string, start: number | undefined, summary: string): string {
+  const before = expr.slice(0, start ?? 0).split('\n');
+  return `ERROR: <input>:${before.length}:${before[before.length - 1]!.length + 1}: ${summary}`;
+}
+
+/**
+ * Compiles an expression as the CRD's rule (`want` 'bool') or messageExpression ('string').
+ * Syntax errors, undeclared references and definite result-type mismatches are errors as
+ * upstream's compiler reports them; library gaps and other type-check failures are warnings.
+ */
+export function compileExpression(expr: string, want: 'bool' | 'string', optionalOldSelf = false): RuleCompilation {
+  const prefix = want === 'bool' ? 'compilation failed: ' : 'messageExpression compilation failed: ';
+  const unsupported = UNSUPPORTED.exec(expr);
+  if (unsupported) {
+    return { kind: 'warning', detail: `uses the Kubernetes CEL function ${unsupported[0].replace(/^\./, '').replace(/\s*\($/, '')} which kubemu does not implement` };
+  }
+  let parsed: ReturnType<Environment['parse']>;
+  try {
+    parsed = environment(optionalOldSelf).parse(expr);
+  } catch (err) {
+    const e = err as { summary?: string; range?: { start: number }; message?: string };
+    return { kind: 'error', detail: prefix + issue(expr, e.range?.start, e.summary ?? firstLine(err)) };
+  }
+  const checked = parsed.check();
+  if (!checked.valid) {
+    const e = checked.error as unknown as { code?: string; summary?: string; range?: { start: number }; message?: string };
+    const summary = e?.summary ?? firstLine(e);
+    if (e?.code === 'unknown_variable') {
+      const name = /Unknown variable: (\S+)/.exec(summary)?.[1] ?? '';
+      return { kind: 'error', detail: prefix + issue(expr, e.range?.start, `undeclared reference to '${name}' (in container '')`) };
+    }
+    return { kind: 'warning', detail: `compilation failed: ${summary}` };
+  }
+  if (checked.type !== want && checked.type !== 'dyn') {
+    return { kind: 'error', detail: want === 'bool' ? 'cel expression must evaluate to a bool' : 'messageExpression must evaluate to a string' };
+  }
+  return { kind: 'ok', program: parsed as unknown as Program };
+}
+
+/** Compiles the rules of one schema node; pushes warnings for rules that are skipped (CRD-time errors are validateStructuralSchema's). */
+export function compileRules(rules: readonly ValidationRule[], where: string, warnings: string[], node?: SchemaNode): CompiledRule[] {
   const out: CompiledRule[] = [];
   rules.forEach((rule, i) => {
     const at = `${where}.x-kubernetes-validations[${i}]`;
     if (typeof rule?.rule !== 'string' || rule.rule.trim() === '') return;
-    const unsupported = UNSUPPORTED.exec(rule.rule);
-    if (unsupported) {
-      warnings.push(`${at}.rule: not evaluated by kubemu: uses the Kubernetes CEL function ${unsupported[0].replace(/\s*\($/, '')} which kubemu does not implement: ${rule.rule}`);
+    const optional = rule.optionalOldSelf === true;
+    const c = compileExpression(rule.rule, 'bool', optional);
+    if (c.kind !== 'ok') {
+      warnings.push(`${at}.rule: not evaluated by kubemu: ${c.detail}: ${rule.rule}`);
       return;
     }
-    let program: Program;
-    try {
-      program = environment().parse(rule.rule) as unknown as Program;
-    } catch (err) {
-      warnings.push(`${at}.rule: not evaluated by kubemu: compilation failed: ${firstLine(err)}`);
-      return;
-    }
+    const fp = typeof rule.fieldPath === 'string' && rule.fieldPath.trim() !== '' && node ? parseFieldPath(rule.fieldPath, node) : undefined;
     const compiled: CompiledRule = {
       rule,
-      program,
+      program: c.program,
       usesOldSelf: /\boldSelf\b/.test(rule.rule),
-      fieldPath: typeof rule.fieldPath === 'string' ? rule.fieldPath.replace(/^\./, '') : '',
+      optionalOldSelf: optional,
+      fieldPath: fp && 'path' in fp ? fp.path : '',
     };
-    if (typeof rule.messageExpression === 'string' && rule.messageExpression !== '') {
-      try {
-        compiled.message = environment().parse(rule.messageExpression) as unknown as Program;
-      } catch (err) {
-        warnings.push(`${at}.messageExpression: not evaluated by kubemu: compilation failed: ${firstLine(err)}`);
-      }
+    if (typeof rule.messageExpression === 'string' && rule.messageExpression.trim() !== '') {
+      const m = compileExpression(rule.messageExpression, 'string', optional);
+      if (m.kind === 'ok') compiled.message = m.program;
+      else warnings.push(`${at}.messageExpression: not evaluated by kubemu: ${m.detail}`);
     }
     out.push(compiled);
   });
@@ -136,6 +159,14 @@ function fieldErrorForReason(path: string, type: string, detail: string, reason:
   }
 }
 
+/** Where evaluation results go: errors, or (ratcheting) warnings for unchanged nodes. */
+export interface Sink {
+  errs: FieldError[];
+  warnings: string[] | undefined;
+  /** The node is unchanged from its old value: failures of rules without oldSelf become warnings. */
+  ratchet: boolean;
+}
+
 /** Evaluates the compiled rules of one node. `path` is a field.Path string ('' = root). */
 export function evalRules(
   rules: readonly CompiledRule[],
@@ -144,20 +175,23 @@ export function evalRules(
   oldSelf: unknown,
   hasOld: boolean,
   path: string,
-  errs: FieldError[],
+  sink: Sink,
 ): void {
   const fp = path || '<nil>';
   const type = s.type || (s.intOrString ? 'integer' : 'object');
+  const { errs } = sink;
   let ctx: Record<string, unknown> | undefined;
+  let optCtx: Record<string, unknown> | undefined;
   for (const c of rules) {
-    if (c.usesOldSelf && !hasOld) continue;
+    if (c.usesOldSelf && !hasOld && !c.optionalOldSelf) continue;
     ctx ??= { self: toCel(self, s), oldSelf: hasOld ? toCel(oldSelf, s) : null };
+    const run = c.optionalOldSelf ? (optCtx ??= { self: ctx.self, oldSelf: hasOld ? Optional.of(ctx.oldSelf) : Optional.none() }) : ctx;
     let result: unknown;
     try {
-      result = c.program(ctx);
+      result = c.program(run);
     } catch (err) {
       const text = firstLine(err);
-      if (/no matching overload|Unknown variable|Unknown function/.test(text)) continue; // library gap: skip
+      if (!(err instanceof CelLibraryError) && /no matching overload|Unknown variable|Unknown function/.test(text)) continue; // library gap: skip
       errs.push(invalid(fp, type, `${text} evaluating rule: ${ruleErrorString(c.rule)}`));
       continue;
     }
@@ -166,12 +200,14 @@ export function evalRules(
     let detail = ruleMessage(c.rule);
     if (c.message) {
       try {
-        const m = c.message(ctx);
+        const m = c.message(run);
         if (typeof m === 'string' && m.trim() !== '' && !m.includes('\n')) detail = m.trim();
       } catch {
         // upstream falls back to the static message
       }
     }
-    errs.push(fieldErrorForReason(at, type, detail, c.rule.reason));
+    const e = fieldErrorForReason(at, type, detail, c.rule.reason);
+    if (!c.usesOldSelf && sink.ratchet) sink.warnings?.push(e.toString());
+    else errs.push(e);
   }
 }

@@ -7,6 +7,7 @@
  */
 import { field, type FieldError } from '../../api/field-errors.js';
 import { CelRules } from './cel-walk.js';
+import { Correlated } from './correlation.js';
 import { applyDefaults as defaultTree } from './default.js';
 import { invalid } from './go-value.js';
 import { validateListSetsAndMaps } from './list-type.js';
@@ -20,10 +21,22 @@ export interface JSONSchemaProps {
   [k: string]: unknown;
 }
 
+/** Options of CompiledSchema.validate. */
+export interface ValidateOptions {
+  /** Validation ratcheting on update; default true (the feature gate is on by default since 1.30). */
+  ratcheting?: boolean;
+  /** Receives warnings (ratcheted CEL failures) to return to the client. */
+  warnings?: string[];
+}
+
 /** One schema compiled for repeated use. */
 export interface CompiledSchema {
-  /** Schema + k8s extension validation, then CEL x-kubernetes-validations (oldObj for transition rules). Paths like `spec.replicas`. */
-  validate(obj: unknown, oldObj?: unknown): FieldError[];
+  /**
+   * Schema + k8s extension validation, then CEL x-kubernetes-validations (oldObj for transition rules). Paths like `spec.replicas`.
+   * On update (oldObj given) validation ratchets as 1.30+ (CRDValidationRatcheting): errors of unchanged fields are dropped,
+   * failing rules without oldSelf on unchanged nodes become `options.warnings` (pass `ratcheting: false` to turn it off).
+   */
+  validate(obj: unknown, oldObj?: unknown, options?: ValidateOptions): FieldError[];
   /** Removes fields the schema does not know (honouring x-kubernetes-preserve-unknown-fields, embedded resources, metadata handling as upstream); returns the pruned paths for fieldValidation Warn/Strict. */
   prune(obj: Record<string, unknown>): string[];
   /** Applies `default`s in place (on write and on read), as upstream structural defaulting. */
@@ -42,9 +55,11 @@ export function compileSchema(schema: JSONSchemaProps, _options?: { kind?: strin
   const node = (): SchemaNode => (root ??= buildNode(schema));
   const rules = (): CelRules => (cel ??= new CelRules(node(), 'openAPIV3Schema'));
   return {
-    validate(obj, oldObj) {
+    validate(obj, oldObj, options) {
       const s = node();
-      const errs = validateValue(s, obj, '');
+      const update = oldObj !== undefined && oldObj !== null;
+      const ratchet = update && options?.ratcheting !== false;
+      const errs = validateValue(s, obj, '', ratchet ? new Correlated(obj, oldObj, s) : undefined);
       if (isObj(obj)) {
         errs.push(...embeddedErrors(s, obj, ''));
         const oldOk = oldObj === undefined || !isObj(oldObj) || validateListSetsAndMaps(s, oldObj).length === 0;
@@ -55,7 +70,7 @@ export function compileSchema(schema: JSONSchemaProps, _options?: { kind?: strin
         if (errs.some((e) => BLOCKING.has(e.type))) {
           errs.push(invalid('<nil>', null, 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'));
         } else {
-          errs.push(...r.validate(s, obj, oldObj, oldObj !== undefined && oldObj !== null));
+          errs.push(...r.validate(s, obj, oldObj, update, ratchet ? { warnings: options?.warnings ?? [] } : undefined));
         }
       }
       return errs;

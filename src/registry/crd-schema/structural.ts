@@ -7,6 +7,7 @@
  * Owns: schema-of-schema validation. Must not: validate custom resources' objects.
  */
 import { FieldError, field } from '../../api/field-errors.js';
+import { allFieldPathErrors, celErrors } from './cel-crd-checks.js';
 import { invalid, notSupported } from './go-value.js';
 import { buildNode, compilePattern, isObj } from './node.js';
 import { validateValue } from './validate.js';
@@ -27,8 +28,11 @@ export function structuralErrors(schema: Raw, basePath: string): FieldError[] {
   const structural: FieldError[] = [];
   invariants(schema, 'root', basePath, structural);
   structural.sort((a, b) => (a.toString() < b.toString() ? -1 : a.toString() > b.toString() ? 1 : 0));
-  const errs = [...structural, ...apiErrs];
+  const fieldPaths = allFieldPathErrors(schema, basePath);
+  const errs = [...structural, ...apiErrs, ...fieldPaths];
   if (structural.length === 0) errs.push(...defaultErrors(schema, basePath));
+  // CEL is compiled only over a schema without other errors (its types come from the schema)
+  if (errs.length === 0) errs.push(...celErrors(schema, basePath));
   return errs;
 }
 

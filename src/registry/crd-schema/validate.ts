@@ -7,6 +7,7 @@
 import { FieldError, field } from '../../api/field-errors.js';
 import { checkFormat } from './formats.js';
 import { child, fieldPath, invalid, notSupported, typeInvalid } from './go-value.js';
+import type { Correlated } from './correlation.js';
 import type { SchemaNode } from './node.js';
 
 /** One kube-openapi result: field errors plus its match count (used to pick anyOf/oneOf failures). */
@@ -39,11 +40,21 @@ const msg = {
 };
 
 /** Validates `data` at `path` against `s`; returns field errors in upstream order. */
-export function validateValue(s: SchemaNode, data: unknown, path: string): FieldError[] {
-  return run(s, data, path).errors;
+export function validateValue(s: SchemaNode, data: unknown, path: string, old?: Correlated): FieldError[] {
+  return run(s, data, path, old).errors;
 }
 
-function run(s: SchemaNode, data: unknown, path: string): Result {
+/**
+ * Runs one node; with a correlation (ratcheting on update), the node's errors — its own and its
+ * subtree's — are dropped when the node is unchanged from its old value (ratcheting.go).
+ */
+function run(s: SchemaNode, data: unknown, path: string, corr?: Correlated): Result {
+  const res = runNode(s, data, path, corr);
+  if (corr && res.errors.length && corr.equal()) res.errors = [];
+  return res;
+}
+
+function runNode(s: SchemaNode, data: unknown, path: string, corr: Correlated | undefined): Result {
   const res: Result = { errors: [], matches: 0 };
   if (data === null || data === undefined) {
     typeCheck(s, null, path, res);
@@ -52,7 +63,7 @@ function run(s: SchemaNode, data: unknown, path: string): Result {
   }
   const [stype] = schemaType(data);
   if (s.types.length > 0 || s.format !== '') typeCheck(s, data, path, res), res.matches++;
-  if (s.allOf.length || s.anyOf.length || s.oneOf.length || s.not) props(s, data, path, res);
+  if (s.allOf.length || s.anyOf.length || s.oneOf.length || s.not) props(s, data, path, res, corr);
   res.matches++;
   if (stype === 'string') stringCheck(s, data as string, path, res), res.matches++;
   if (stype === 'string' && s.format !== '') {
@@ -62,10 +73,10 @@ function run(s: SchemaNode, data: unknown, path: string): Result {
     res.matches++;
   }
   if (stype === 'integer' || stype === 'number') numberCheck(s, data as number, path, res), res.matches++;
-  if (stype === 'array') sliceCheck(s, data as unknown[], path, res), res.matches++;
+  if (stype === 'array') sliceCheck(s, data as unknown[], path, res, corr), res.matches++;
   enumCheck(s, data, path, res);
   res.matches++;
-  if (stype === 'object') objectCheck(s, data as Record<string, unknown>, path, res), res.matches++;
+  if (stype === 'object') objectCheck(s, data as Record<string, unknown>, path, res, corr), res.matches++;
   res.matches++;
   return res;
 }
@@ -138,9 +149,9 @@ function numberCheck(s: SchemaNode, data: number, path: string, res: Result): vo
   }
 }
 
-function sliceCheck(s: SchemaNode, data: unknown[], path: string, res: Result): void {
+function sliceCheck(s: SchemaNode, data: unknown[], path: string, res: Result, corr: Correlated | undefined): void {
   if (s.items) {
-    for (let i = 0; i < data.length; i++) merge(res, run(s.items, data[i], `${path}[${i}]`));
+    for (let i = 0; i < data.length; i++) merge(res, run(s.items, data[i], `${path}[${i}]`, corr?.index(i)));
   }
   const fp = fieldPath(path);
   if (s.minItems !== undefined && data.length < s.minItems) {
@@ -175,7 +186,9 @@ function enumCheck(s: SchemaNode, data: unknown, path: string, res: Result): voi
   res.errors.push(notSupported(fieldPath(path), data, values));
 }
 
-function objectCheck(s: SchemaNode, data: Record<string, unknown>, path: string, res: Result): void {
+function objectCheck(s: SchemaNode, data: Record<string, unknown>, path: string, res: Result, corr: Correlated | undefined): void {
+  // apiVersion and kind of the root are never ratcheted (isTypeMetaField)
+  const sub = (k: string): Correlated | undefined => (path === '' && (k === 'apiVersion' || k === 'kind') ? undefined : corr?.key(k));
   const keys = Object.keys(data);
   const fp = fieldPath(path);
   if (s.minProperties !== undefined && keys.length < s.minProperties) {
@@ -191,12 +204,12 @@ function objectCheck(s: SchemaNode, data: Record<string, unknown>, path: string,
     }
   } else if (typeof ap === 'object') {
     for (const k of keys) {
-      if (!s.properties?.has(k)) merge(res, run(ap, data[k], `${path}.${k}`));
+      if (!s.properties?.has(k)) merge(res, run(ap, data[k], `${path}.${k}`, sub(k)));
     }
   }
   if (s.properties) {
     for (const [k, p] of s.properties) {
-      if (k in data) merge(res, run(p, data[k], child(path, k)));
+      if (k in data) merge(res, run(p, data[k], child(path, k), sub(k)));
     }
   }
   for (const k of s.required) {
@@ -209,13 +222,13 @@ function merge(into: Result, from: Result): void {
   into.matches += from.matches;
 }
 
-function props(s: SchemaNode, data: unknown, path: string, res: Result): void {
+function props(s: SchemaNode, data: unknown, path: string, res: Result, corr: Correlated | undefined): void {
   const fp = fieldPath('');
   if (s.anyOf.length) {
     let best: Result | undefined;
     let ok = false;
     for (const sub of s.anyOf) {
-      const r = run(sub, data, path);
+      const r = run(sub, data, path, corr);
       if (r.errors.length === 0) {
         ok = true;
         best = undefined;
@@ -231,7 +244,7 @@ function props(s: SchemaNode, data: unknown, path: string, res: Result): void {
     let best: Result | undefined;
     let validated = 0;
     for (const sub of s.oneOf) {
-      const r = run(sub, data, path);
+      const r = run(sub, data, path, corr);
       if (r.errors.length === 0) {
         validated++;
         best = undefined;
@@ -248,7 +261,7 @@ function props(s: SchemaNode, data: unknown, path: string, res: Result): void {
   if (s.allOf.length) {
     let validated = 0;
     for (const sub of s.allOf) {
-      const r = run(sub, data, path);
+      const r = run(sub, data, path, corr);
       if (r.errors.length === 0) validated++;
       merge(res, r);
     }

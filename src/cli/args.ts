@@ -3,7 +3,7 @@
  * Owns: argv → Config. Must not: start anything.
  */
 import { parseArgs } from 'node:util';
-import { withDefaults, type Config, type HostSyncConfig, type StorageKind } from './config.js';
+import { DEFAULT_CONFIG, withDefaults, type Config, type HostSyncConfig, type StorageKind } from './config.js';
 import { inClusterKubeconfig, inClusterNamespace } from '../client/in-cluster.js';
 
 /** What the command line asks for. */
@@ -50,6 +50,9 @@ Flags:
                            rate limit of host requests (default 40, 80)
   --sync-interval SECONDS  drift repair interval (default 60; 0: never)
   --sync-nodes fake|real   virtual Nodes for host nodes in use (default fake)
+  --sync-api-host HOST[:PORT]
+                           where synced pods reach this kubemu: their KUBERNETES_SERVICE_HOST
+                           and _PORT (PORT default: --port); without it pods keep the host's
   -h, --help               show this help
   --version                print kubemu's version
 `;
@@ -95,6 +98,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'host-burst': { type: 'string' },
         'sync-interval': { type: 'string' },
         'sync-nodes': { type: 'string' },
+        'sync-api-host': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -194,6 +198,7 @@ export function parseCommand(argv: readonly string[]): Command {
     config.serviceAccountIssuer = values['service-account-issuer'];
   }
   const hostConfig = parseHost(values);
+  if (hostConfig?.apiHost && hostConfig.apiPort === undefined) hostConfig.apiPort = config.port ?? DEFAULT_CONFIG.port;
   if (hostConfig) config.hostCluster = hostConfig;
   return { command: 'serve', config: withDefaults(config) };
 }
@@ -219,7 +224,7 @@ function parseHost(values: Record<string, string | boolean | undefined>): HostSy
     namespace ??= inClusterNamespace();
   }
   if (kubeconfig === undefined && kubeconfigText === undefined) {
-    for (const flag of ['host-namespace', 'name', 'host-qps', 'host-burst', 'sync-interval', 'sync-nodes'])
+    for (const flag of ['host-namespace', 'name', 'host-qps', 'host-burst', 'sync-interval', 'sync-nodes', 'sync-api-host'])
       if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --host-kubeconfig`);
     return undefined;
   }
@@ -237,5 +242,17 @@ function parseHost(values: Record<string, string | boolean | undefined>): HostSy
   if (burst !== undefined) host.burst = burst;
   if (interval !== undefined) host.driftIntervalMs = interval * 1000;
   if (nodes) host.nodeMode = nodes;
+  const api = values['sync-api-host'] as string | undefined;
+  if (api !== undefined) Object.assign(host, parseApiHost(api));
   return host;
+}
+
+/** `HOST`, `HOST:PORT` or `[IPv6]:PORT` of --sync-api-host. */
+function parseApiHost(value: string): { apiHost: string; apiPort?: number } {
+  const invalid = () => new UsageError(`invalid --sync-api-host "${value}": must be HOST or HOST:PORT`);
+  const match = /^\[([0-9a-fA-F:.]+)\](?::(\d+))?$/.exec(value) ?? /^([^:\s\[\]]+)(?::(\d+))?$/.exec(value);
+  if (!match) throw invalid();
+  const port = match[2] === undefined ? undefined : Number(match[2]);
+  if (port !== undefined && !(port >= 1 && port <= 65535)) throw invalid();
+  return { apiHost: match[1]!, ...(port !== undefined ? { apiPort: port } : {}) };
 }

@@ -19,7 +19,7 @@ t.test('claims, events and selector-less endpoints sync; dry-run Services stay o
   const host = await startKubemu({ tls: false, nodes: 1 });
   const h = HttpClient.fromKubeconfig(host.kubeconfig);
   await h.create(RESOURCES.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: HOST_NS } });
-  const virtual = await startKubemu({ tls: false, hostCluster: { kubeconfigText: host.kubeconfig, namespace: HOST_NS, name: 'vc1', driftIntervalMs: 0 } });
+  const virtual = await startKubemu({ tls: false, hostCluster: { kubeconfigText: host.kubeconfig, namespace: HOST_NS, name: 'vc1', driftIntervalMs: 0, apiHost: '10.96.0.10', apiPort: 443 } });
   const v = HttpClient.fromKubeconfig(virtual.kubeconfig);
   t.teardown(async () => {
     h.close();
@@ -61,6 +61,8 @@ t.test('claims, events and selector-less endpoints sync; dry-run Services stay o
     const pod = await v.create(RESOURCES.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ev', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
     await eventually(async () => !(await missing(h.get(RESOURCES.pods, 'ev-x-default-x-vc1', { namespace: HOST_NS }))), 'the host pod');
     const hostPod = await h.get(RESOURCES.pods, 'ev-x-default-x-vc1', { namespace: HOST_NS });
+    const env = (spec(hostPod).containers as { env?: { name: string; value?: string }[] }[])[0]!.env ?? [];
+    t.match(env.slice(0, 2), [{ name: 'KUBERNETES_SERVICE_HOST', value: '10.96.0.10' }, { name: 'KUBERNETES_SERVICE_PORT', value: '443' }], 'the host pod reaches the virtual API (--sync-api-host)');
     const event = (name: string, involved: string, uid: string, count: number) => ({
       apiVersion: 'v1',
       kind: 'Event',

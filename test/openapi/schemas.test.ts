@@ -174,7 +174,7 @@ t.test('served documents leave out unserved resources and subresources', async (
   t.ok(paths['/api/v1/watch/namespaces/{namespace}/pods'], 'deprecated watch paths of served resources kept');
   t.ok(paths['/api/v1/namespaces/{namespace}/pods/{name}/log'], 'pod I/O served');
   t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/proxy']);
-  t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/binding']);
+  t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/eviction']);
   t.notOk(paths['/api/v1/componentstatuses']);
   t.notOk(paths['/api/v1/namespaces/{namespace}/bindings']);
   t.equal(openapiV3Document('apis/authentication.k8s.io/v1'), undefined, 'unserved group-version');

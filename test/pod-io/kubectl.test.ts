@@ -64,6 +64,9 @@ for (const version of ['1.27', '1.30', '1.31', '1.33']) {
     t.equal(stamped.length, 3);
     t.match(stamped[0], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z hello from web$/, '--timestamps: RFC 3339 with nanoseconds');
     t.same(await firstLines(bin!, kube.kubeconfigPath, ['logs', '-f', 'web', '-c', 'app'], 2), ['hello from web', 'second line'], 'logs -f');
+    t.equal((await run(['logs', 'web', '-c', 'app', '--limit-bytes=5'])).stdout, 'hello', '--limit-bytes');
+    t.equal((await run(['logs', 'web', '-c', 'app', '--since=1h'])).stdout.split('\n').filter(Boolean).length, 3, '--since keeps recent lines');
+    t.match((await run(['logs', 'web', '-c', 'app', '--previous'])).stderr, 'previous terminated container "app" in pod "web" not found');
     const bad = await run(['logs', 'web', '-c', 'nope']);
     t.not(bad.code, 0);
     t.match(bad.stderr, 'container nope is not valid for pod web');

@@ -6,7 +6,9 @@
  * instead. `KUBEMU_BENCH_SKIP=reads` skips the read benchmark (`reads.watch`, `reads.pods`,
  * `reads.100k` skip one of its sections); `KUBEMU_BENCH_SKIP=writes` skips the write benchmark
  * (`writes.configmaps`, `writes.deployments` skip one kind); `KUBEMU_BENCH_SKIP=controllers` skips
- * the controller benchmark (`controllers.1k`, `controllers.10k`, `controllers.floor` skip a part).
+ * the controller benchmark (`controllers.1k`, `controllers.10k`, `controllers.floor` skip a part);
+ * `KUBEMU_BENCH_SKIP=rbac` skips the RBAC-versus-AlwaysAllow benchmark (`rbac` in the document).
+ * `KUBEMU_BENCH_SKIP=etcd` skips the etcd storage benchmark (`etcd`; a note when etcd is missing).
  * Owns: sequencing and the output document. Must not: measure anything itself or assert.
  */
 
@@ -16,6 +18,8 @@ import { benchControllers, controllersSkipFromEnv, type ControllersBenchResult }
 import { benchReads, readsSkipFromEnv, type ReadsBenchResult } from './reads.js';
 import { benchStartup, type StartupResult } from './startup.js';
 import { benchWrites, writesSkipFromEnv } from './writes.js';
+import { benchRbac } from './rbac.js';
+import { benchEtcd } from './etcd.js';
 
 type Bench = () => Promise<Record<string, unknown>>;
 type Failed = { error: string };
@@ -88,5 +92,8 @@ const skip = (process.env.KUBEMU_BENCH_SKIP ?? '').split(',').map((s) => s.trim(
 const reads = skip.includes('reads') ? { skipped: 'KUBEMU_BENCH_SKIP=reads' } : await timed('reads', () => benchReads(readsSkipFromEnv()));
 const writes = skip.includes('writes') ? { skipped: 'KUBEMU_BENCH_SKIP=writes' } : await timed('writes', () => benchWrites(writesSkipFromEnv()));
 const controllers = skip.includes('controllers') ? { skipped: 'KUBEMU_BENCH_SKIP=controllers' } : await timed('controllers', () => benchControllers(controllersSkipFromEnv()));
+// etcd storage vs LevelDB vs raw etcd transactions; a note when no etcd binary is on PATH.
+const etcd = skip.includes('etcd') ? { skipped: 'KUBEMU_BENCH_SKIP=etcd' } : await timed('etcd', () => benchEtcd());
+const rbac = skip.includes('rbac') ? { skipped: 'KUBEMU_BENCH_SKIP=rbac' } : await timed('rbac', () => benchRbac());
 process.stderr.write(`bench total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-console.log(JSON.stringify({ machine, goals: goals(startup, api, reads, controllers), startup, api, storage, reads, writes, controllers }, null, 2));
+console.log(JSON.stringify({ machine, goals: goals(startup, api, reads, controllers), startup, api, storage, reads, writes, controllers, etcd, rbac }, null, 2));

@@ -29,6 +29,21 @@ function describeSubject(subject: Subject, bindingNamespace: string): string {
   return `${subject.kind} ${JSON.stringify(subject.name)}`;
 }
 
+/**
+ * The allow reasons already written, by subject: a subject object belongs to one binding record,
+ * which is replaced (never changed) when the binding changes, so an entry never goes stale.
+ */
+const allowReasons = new WeakMap<Subject, string>();
+
+/** `RBAC: allowed by <binding>`, written once per binding subject (every allowed request needs it). */
+function allowReason(binding: BindingRecord, subject: Subject): string {
+  let reason = allowReasons.get(subject);
+  if (reason === undefined) allowReasons.set(subject, (reason = `RBAC: allowed by ${describeBinding(binding, subject)}`));
+  return reason;
+}
+
+const CLUSTER_SCOPE = [''] as const;
+
 function describeBinding(binding: BindingRecord, subject: Subject): string {
   const { roleRef } = binding;
   const to = `${roleRef.kind} ${JSON.stringify(roleRef.name)} to ${describeSubject(subject, binding.namespace)}`;
@@ -94,7 +109,7 @@ export class RbacAuthorizer implements Authorizer {
   authorize(attributes: Attributes): Decision {
     const { user, namespace } = attributes;
     let errors: string[] | undefined;
-    for (const scope of namespace ? ['', namespace] : ['']) {
+    for (const scope of namespace ? ['', namespace] : CLUSTER_SCOPE) {
       for (const binding of this.index.bindingsFor(user, scope)) {
         const subject = firstApplying(user, binding, scope);
         if (!subject) continue;
@@ -104,7 +119,7 @@ export class RbacAuthorizer implements Authorizer {
           continue;
         }
         for (const rule of resolved.rules) {
-          if (ruleAllows(attributes, rule)) return { decision: 'allow', reason: `RBAC: allowed by ${describeBinding(binding, subject)}` };
+          if (ruleAllows(attributes, rule)) return { decision: 'allow', reason: allowReason(binding, subject) };
         }
       }
     }

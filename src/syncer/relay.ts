@@ -25,7 +25,17 @@ export interface PodRelayOptions {
   host: Connection;
   /** Where a virtual pod runs on the host. */
   hostPod(pod: StoredObject): NamespacedName;
+  /**
+   * Reads the connection again (a kubeconfig whose `tokenFile` the kubelet rotates); the relay
+   * takes the bearer token from it at most every {@link TOKEN_REFRESH_MS}.
+   */
+  reload?: () => Connection;
+  /** Milliseconds a reloaded token is used (default {@link TOKEN_REFRESH_MS}). */
+  tokenRefreshMs?: number;
 }
+
+/** How long a bearer token read through `reload` is used before reading it again. */
+export const TOKEN_REFRESH_MS = 60_000;
 
 function readAll(res: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -63,9 +73,15 @@ class PodRelay implements PodIO {
   readonly #base: URL;
   readonly #hostPod: PodRelayOptions['hostPod'];
   readonly #agent: http.Agent;
+  readonly #reload: (() => Connection) | undefined;
+  readonly #refreshMs: number;
+  #token: { value: string | undefined; at: number };
 
   constructor(options: PodRelayOptions) {
     this.#host = options.host;
+    this.#reload = options.reload;
+    this.#refreshMs = options.tokenRefreshMs ?? TOKEN_REFRESH_MS;
+    this.#token = { value: options.host.token, at: Date.now() };
     this.#base = new URL(options.host.server.replace(/\/+$/, ''));
     this.#hostPod = options.hostPod;
     const h = options.host;
@@ -91,7 +107,14 @@ class PodRelay implements PodIO {
   }
 
   #headers(): Record<string, string> {
-    return this.#host.token ? { authorization: `Bearer ${this.#host.token}` } : {};
+    if (this.#reload && Date.now() - this.#token.at >= this.#refreshMs) {
+      try {
+        this.#token = { value: this.#reload().token, at: Date.now() };
+      } catch {
+        this.#token.at = Date.now(); // keep the last token; the host answers 401 if it expired
+      }
+    }
+    return this.#token.value ? { authorization: `Bearer ${this.#token.value}` } : {};
   }
 
   /** A host 404 names the host pod: answer with the virtual one instead. */
@@ -188,8 +211,12 @@ export function createPodRelay(options: PodRelayOptions): PodIO {
  * The relay of a virtual cluster: host pods named by translate.ts's hostPodName. Wire it with
  * `server.setPodIO(() => relay)` when a host is attached.
  */
-export function hostPodRelay(host: Connection, ctx: TranslateContext): PodIO {
-  return createPodRelay({ host, hostPod: (pod) => hostPodName(ctx, { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name }) });
+export function hostPodRelay(host: Connection, ctx: TranslateContext, reload?: () => Connection): PodIO {
+  return createPodRelay({
+    host,
+    hostPod: (pod) => hostPodName(ctx, { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name }),
+    ...(reload ? { reload } : {}),
+  });
 }
 
 /**
@@ -197,6 +224,6 @@ export function hostPodRelay(host: Connection, ctx: TranslateContext): PodIO {
  * what server.ts installs with `setPodIO` when a host is attached.
  */
 export function relayForHostCluster(config: HostSyncConfig): PodIO {
-  const connection = config.kubeconfigText !== undefined ? connectionFromKubeconfig(config.kubeconfigText) : loadKubeconfig(config.kubeconfig ?? '');
-  return hostPodRelay(connection, { vcluster: config.name, hostNamespace: config.namespace });
+  const read = () => (config.kubeconfigText !== undefined ? connectionFromKubeconfig(config.kubeconfigText) : loadKubeconfig(config.kubeconfig ?? ''));
+  return hostPodRelay(read(), { vcluster: config.name, hostNamespace: config.namespace }, read);
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { parse as parseYaml } from 'yaml';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
-import { hostPodRelay } from '../../src/syncer/relay.js';
+import { createPodRelay, hostPodRelay } from '../../src/syncer/relay.js';
 import { hostPodName } from '../../src/syncer/translate.js';
 import { eventually } from '../helpers/wait.js';
 import { firstLines, kubectl, kubectlBinary, runServer, type Running } from './helpers.js';
@@ -82,6 +82,18 @@ t.test('port-forward frames pass through the relay', async (t) => {
   await echoed;
   ws.close();
   t.same([...frames[0]!], [0, 8080 & 0xff, 8080 >> 8], 'the host pod opened the channel');
+});
+
+t.test('a reloaded host token replaces an expired one', async (t) => {
+  const good = loadKubeconfig(host.kubeconfigPath);
+  const stale = { server: good.server, ...(good.ca ? { ca: good.ca } : {}), token: 'expired-token' };
+  const relay = createPodRelay({ host: stale, hostPod: () => target, tokenRefreshMs: 0, reload: () => ({ ...stale, token: host.server.adminToken }) });
+  const pod = virtual.server.registry.store('', 'v1', 'pods')!.get('default', 'web');
+  const chunks: Buffer[] = [];
+  for await (const chunk of await relay.logs(pod, { container: 'app', follow: false, previous: false, timestamps: false }, new AbortController().signal)) chunks.push(Buffer.from(chunk));
+  t.equal(Buffer.concat(chunks).toString(), 'from the host\nline two\n');
+  const unreloaded = createPodRelay({ host: stale, hostPod: () => target });
+  await t.rejects(unreloaded.logs(pod, { container: 'app', follow: false, previous: false, timestamps: false }, new AbortController().signal), { code: 401 }, 'the stale token alone is refused');
 });
 
 t.test('host errors reach the client with the virtual name', async (t) => {

@@ -21,7 +21,7 @@
 import { isStatusError } from '../../api/errors.js';
 import type { ResourceInfo } from '../../api/resource.js';
 import type { CustomResourceOpenAPI } from '../../openapi/custom-resources.js';
-import { objectOf } from '../../watch/entry.js';
+import { objectOf, type CacheEntry } from '../../watch/entry.js';
 import { deepEqual, nowTimestamp } from '../codec.js';
 import type { GenericStore } from '../generic-store.js';
 import type { Registry } from '../registry.js';
@@ -61,6 +61,7 @@ export class CrdController {
   #stopped = false;
   #unwatch = () => {};
   #generation = 0;
+  readonly #summaries = new WeakMap<CacheEntry, Crd>();
 
   constructor(registry: Registry, options: CrdControllerOptions = {}) {
     this.#registry = registry;
@@ -128,11 +129,14 @@ export class CrdController {
   #enqueue(name: string): void {
     if (this.#stopped) return;
     this.#queue.add(name);
-    if (!this.#running) void this.#run();
+    // Never from inside the storage notification that reported the change: start on a microtask.
+    if (!this.#running) {
+      this.#running = true;
+      queueMicrotask(() => void this.#run());
+    }
   }
 
   async #run(): Promise<void> {
-    this.#running = true;
     try {
       while (this.#queue.size && !this.#stopped) {
         const name = this.#queue.values().next().value as string;
@@ -166,11 +170,19 @@ export class CrdController {
     return entry && (objectOf(entry) as Crd);
   }
 
+  /** The other CRDs of `group`, reduced to what naming needs (parsed once per stored version). */
   #group(group: string | undefined, except: string): Crd[] {
-    return this.#store
-      .list(undefined)
-      .entries.map((e) => objectOf(e) as Crd)
-      .filter((c) => c.spec?.group === group && c.metadata?.name !== except);
+    const out: Crd[] = [];
+    for (const entry of this.#store.list(undefined).entries) {
+      let summary = this.#summaries.get(entry);
+      if (!summary) {
+        const crd = objectOf(entry) as Crd;
+        summary = { metadata: { name: entry.name }, spec: { group: crd.spec?.group ?? '' }, status: { acceptedNames: crd.status?.acceptedNames ?? {}, conditions: crd.status?.conditions ?? [] } };
+        this.#summaries.set(entry, summary);
+      }
+      if (summary.spec!.group === group && entry.name !== except) out.push(summary);
+    }
+    return out;
   }
 
   async #reconcile(name: string): Promise<void> {
@@ -214,10 +226,12 @@ export class CrdController {
         undefined,
         name,
         (current) => {
-          const next = structuredClone(current) as Crd;
+          // `current` is the store's own copy: change it in place.
+          const next = current as Crd;
+          const before = JSON.stringify(next.status ?? {});
           const status = (next.status ??= {});
           change(status);
-          wrote = !deepEqual(status, (current as Crd).status ?? {});
+          wrote = JSON.stringify(status) !== before;
           return next;
         },
         { subresource: 'status' },
@@ -284,8 +298,7 @@ export class CrdController {
         setCondition({ status }, { type: 'Terminating', status: 'False', reason: 'NeverEstablished', message: 'resource was never established' }, now()),
       );
     }
-    await this.#store.update(undefined, name, (current) => {
-      const next = structuredClone(current);
+    await this.#store.update(undefined, name, (next) => {
       const finalizers = (next.metadata.finalizers ?? []).filter((f) => f !== CLEANUP_FINALIZER);
       if (finalizers.length) next.metadata.finalizers = finalizers;
       else delete next.metadata.finalizers;

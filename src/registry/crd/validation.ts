@@ -51,9 +51,13 @@ export function validateCrd(crd: Crd): FieldError[] {
   return [...validateName(crd), ...validateSpec(crd), ...validateStatus(crd), ...validateApproval(crd, undefined)];
 }
 
-/** The errors of a CRD on update (immutable group and plural; scope and kind once Established). */
+/**
+ * The errors of a CRD on update (immutable group and plural; scope and kind once Established).
+ * An unchanged spec is not validated again (status writes: upstream validates status only).
+ */
 export function validateCrdUpdate(crd: Crd, old: Crd): FieldError[] {
-  const errs = [...validateSpec(crd), ...validateStatus(crd), ...validateApproval(crd, old)];
+  const sameSpec = deepEqual(crd.spec ?? null, old.spec ?? null);
+  const errs = [...(sameSpec ? [] : validateSpec(crd)), ...validateStatus(crd), ...validateApproval(crd, old)];
   const spec = crd.spec ?? {};
   const oldSpec = old.spec ?? {};
   const immutable = (path: string, now: unknown, before: unknown) => {

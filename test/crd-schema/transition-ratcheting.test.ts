@@ -97,3 +97,35 @@ t.test('CEL ratcheting: rules without oldSelf on unchanged nodes warn', async (t
   ], 'a changed field fails its rules');
   t.same(w2, ['spec.a: Invalid value: "string": failed rule: self.startsWith("ok")']);
 });
+
+t.test('structural completeness, pruned defaults, defaults in metadata', async (t) => {
+  const cases: [string, JSONSchemaProps, string[]][] = [
+    ['anyOf names a property the structure lacks', {
+      type: 'object', properties: { a: { type: 'string' } }, anyOf: [{ required: ['a'] }, { properties: { b: { minLength: 1 } } }],
+    }, [`${base}.properties[b]: Required value: because it is defined in ${base}.anyOf[1].properties[b]`]],
+    ['allOf items without structural items', {
+      type: 'object', properties: { l: { type: 'array', items: { type: 'object', properties: { x: { type: 'string' } } } } }, allOf: [{ properties: { l: { items: { properties: { y: { maxLength: 3 } } } } } }],
+    }, [`${base}.properties[l].items.properties[y]: Required value: because it is defined in ${base}.allOf[0].properties[l].items.properties[y]`]],
+    ['complete value validation', {
+      type: 'object', properties: { a: { type: 'string' } }, oneOf: [{ required: ['a'] }, { properties: { a: { minLength: 2 } } }],
+    }, []],
+    ['default with unknown fields', {
+      type: 'object', properties: { spec: { type: 'object', default: { a: 'x', zz: 1 }, properties: { a: { type: 'string' } } } },
+    }, [`${base}.properties[spec].default: Invalid value: map[string]interface {}{"a":"x", "zz":1}: must not have unknown fields`]],
+    ['default kept by preserve-unknown-fields', {
+      type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, default: { zz: 1 } } },
+    }, []],
+    ['default in top-level metadata subtree', {
+      type: 'object', properties: { metadata: { type: 'object', properties: { name: { type: 'string', default: 'x' } } } },
+    }, [
+      `${base}.properties[metadata]: Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified`,
+      `${base}.properties[metadata].properties[name].default: Forbidden: must not be set in top-level metadata`,
+    ]],
+    ['default on top-level metadata', { type: 'object', properties: { metadata: { type: 'object', default: {} } } }, [`${base}.properties[metadata].default: Forbidden: must not be set in top-level metadata`]],
+    ['default in top-level kind', { type: 'object', properties: { kind: { type: 'string', default: 'X' } } }, [`${base}.properties[kind].default: Forbidden: must not be set in top-level kind`]],
+    ['default under additionalProperties of embedded metadata', {
+      type: 'object', properties: { tmpl: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true, properties: { metadata: { type: 'object', additionalProperties: { type: 'string', default: 'v' } } } } },
+    }, [`${base}.properties[tmpl].properties[metadata].additionalProperties.default: Forbidden: must not be set inside additionalProperties applying to object metadata`]],
+  ];
+  for (const [name, schema, want] of cases) t.same(validateStructuralSchema(schema, base).map(String), want, name);
+});

@@ -61,6 +61,13 @@ function dropUnknownInList(list: unknown, known: Set<string>, prefix: string, ou
   });
 }
 
+/** Prunes a value (e.g. a default) under schema `s` as pruning.Prune(x, s, s.XEmbeddedResource); returns the pruned paths. */
+export function pruneValue(x: unknown, s: SchemaNode): string[] {
+  const out: string[] = [];
+  prune(x, s, '', s.embedded, out);
+  return out;
+}
+
 function join(path: string, k: string): string {
   return path ? `${path}.${k}` : k;
 }

@@ -10,6 +10,7 @@ import { FieldError, field } from '../../api/field-errors.js';
 import { allFieldPathErrors, celErrors } from './cel-crd-checks.js';
 import { invalid, notSupported } from './go-value.js';
 import { buildNode, compilePattern, isObj } from './node.js';
+import { pruneValue } from './prune.js';
 import { validateValue } from './validate.js';
 
 type Raw = Record<string, unknown>;
@@ -27,6 +28,7 @@ export function structuralErrors(schema: Raw, basePath: string): FieldError[] {
   if (schema.nullable === true) apiErrs.push(field.forbidden(`${basePath}.nullable`, 'nullable cannot be true at the root'));
   const structural: FieldError[] = [];
   invariants(schema, 'root', basePath, structural);
+  completeness(schema, schema, basePath, basePath, structural);
   structural.sort((a, b) => (a.toString() < b.toString() ? -1 : a.toString() > b.toString() ? 1 : 0));
   const fieldPaths = allFieldPathErrors(schema, basePath);
   const errs = [...structural, ...apiErrs, ...fieldPaths];
@@ -37,12 +39,13 @@ export function structuralErrors(schema: Raw, basePath: string): FieldError[] {
 }
 
 /** Checks of ValidateCustomResourceDefinitionOpenAPISchema (validation.go). */
-function apiChecks(s: Raw, path: string, isRoot: boolean, insideMeta: boolean, errs: FieldError[]): void {
+function apiChecks(s: Raw, path: string, isRoot: boolean, insideMeta: boolean, errs: FieldError[], noDefaults?: string): void {
   if (typeof s.type === 'string' && s.type !== '' && !TYPES.includes(s.type)) {
     errs.push(s.type === 'null'
       ? field.forbidden(`${path}.type`, 'type cannot be set to null, use nullable as an alternative')
       : notSupported(`${path}.type`, s.type, TYPES));
   }
+  if (s.default !== undefined && noDefaults !== undefined) errs.push(field.forbidden(`${path}.default`, `must not be set ${noDefaults}`));
   for (const [k, text] of [
     ['id', 'id is not supported'], ['additionalItems', 'additionalItems is not supported'],
     ['patternProperties', 'patternProperties is not supported'], ['definitions', 'definitions is not supported'],
@@ -142,19 +145,49 @@ function apiChecks(s: Raw, path: string, isRoot: boolean, insideMeta: boolean, e
       if (r.reason !== undefined && !reasons.includes(r.reason as string)) errs.push(notSupported(`${at}.reason`, r.reason, reasons));
     });
   }
+  if (isObj(s.additionalProperties)) {
+    apiChecks(s.additionalProperties, `${path}.additionalProperties`, false, insideMeta, errs, insideMeta ? 'inside additionalProperties applying to object metadata' : noDefaults);
+  }
   if (props) {
     for (const [k, v] of Object.entries(props)) {
-      if (isObj(v)) apiChecks(v, key(`${path}.properties`, k), false, insideMeta || ((isRoot || s['x-kubernetes-embedded-resource'] === true) && META.has(k)), errs);
+      if (!isObj(v)) continue;
+      const meta = (isRoot || s['x-kubernetes-embedded-resource'] === true) && META.has(k);
+      apiChecks(v, key(`${path}.properties`, k), false, insideMeta || meta, errs, meta && isRoot ? (noDefaults ?? `in top-level ${k}`) : noDefaults);
     }
   }
-  if (isObj(s.additionalProperties)) apiChecks(s.additionalProperties, `${path}.additionalProperties`, false, insideMeta, errs);
-  if (items) apiChecks(items, `${path}.items`, false, insideMeta, errs);
-  if (isObj(s.not)) apiChecks(s.not, `${path}.not`, false, insideMeta, errs);
-  for (const k of ['allOf', 'oneOf', 'anyOf'] as const) {
-    if (Array.isArray(s[k])) (s[k] as unknown[]).forEach((v, i) => isObj(v) && apiChecks(v, `${path}.${k}[${i}]`, false, insideMeta, errs));
+  if (isObj(s.not)) apiChecks(s.not, `${path}.not`, false, insideMeta, errs, noDefaults);
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
+    if (Array.isArray(s[k])) (s[k] as unknown[]).forEach((v, i) => isObj(v) && apiChecks(v, `${path}.${k}[${i}]`, false, insideMeta, errs, noDefaults));
   }
-  if (isObj(s.properties) && isRoot && isObj(s.properties.metadata) && s.properties.metadata.default !== undefined) {
-    errs.push(field.forbidden(`${key(`${path}.properties`, 'metadata')}.default`, 'must not be set in top-level metadata'));
+  if (items) apiChecks(items, `${path}.items`, false, insideMeta, errs, noDefaults);
+}
+
+/**
+ * Properties and items named inside the root's allOf/anyOf/oneOf/not must exist in the structural
+ * part (schema/complete.go validateStructuralCompleteness, as ValidateStructural's options set it).
+ */
+function completeness(v: Raw, s: Raw | undefined, sPath: string, vPath: string, errs: FieldError[]): void {
+  const nested = (n: unknown, p: string): void => {
+    if (isObj(n)) nestedCompleteness(n, s, sPath, p, errs);
+  };
+  nested(v.not, `${vPath}.not`);
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) if (Array.isArray(v[k])) (v[k] as unknown[]).forEach((n, i) => nested(n, `${vPath}.${k}[${i}]`));
+}
+
+function nestedCompleteness(v: Raw, s: Raw | undefined, sPath: string, vPath: string, errs: FieldError[]): void {
+  if (!s) {
+    errs.push(field.required(sPath, `because it is defined in ${vPath}`));
+    return;
+  }
+  completeness(v, s, sPath, vPath, errs);
+  if (isObj(v.items)) nestedCompleteness(v.items, isObj(s.items) ? s.items : undefined, `${sPath}.items`, `${vPath}.items`, errs);
+  if (isObj(v.properties)) {
+    const sp = isObj(s.properties) ? s.properties : {};
+    for (const [k, p] of Object.entries(v.properties)) {
+      if (!isObj(p)) continue;
+      if (!isObj(sp[k])) errs.push(field.required(key(`${sPath}.properties`, k), `because it is defined in ${key(`${vPath}.properties`, k)}`));
+      else nestedCompleteness(p, sp[k], key(`${sPath}.properties`, k), key(`${vPath}.properties`, k), errs);
+    }
   }
 }
 
@@ -262,6 +295,9 @@ function defaultErrors(schema: Raw, basePath: string): FieldError[] {
   const visit = (s: Raw, path: string): void => {
     if (s.default !== undefined) {
       const node = buildNode(s);
+      if (typeof s.default === 'object' && s.default !== null && pruneValue(structuredClone(s.default), node).length > 0) {
+        errs.push(invalid(`${path}.default`, s.default, 'must not have unknown fields'));
+      }
       for (const e of validateValue(node, s.default, `${path}.default`.replace(/^\./, ''))) errs.push(e);
     }
     if (isObj(s.properties)) for (const [k, p] of Object.entries(s.properties)) if (isObj(p)) visit(p, key(`${path}.properties`, k));

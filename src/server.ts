@@ -136,6 +136,7 @@ export async function buildServer(config: Config): Promise<Server> {
     // CRDs: served by the API server itself (names, Established, cleanup), also without controllers.
     const crds = new CrdController(registry, { onError: (err) => app.log.error({ err }, 'reconciling a CustomResourceDefinition failed') });
     crds.start();
+    await crds.idle(); // CRDs already stored are served before the first request
     const authz = (authorization = startAuthorization({
       mode: config.authorizationMode,
       registry,

@@ -72,38 +72,43 @@ export function podReferences(spec: Rec): PodReferences {
 
 type Renamer = { configmap(name: string): string; secret(name: string): string; pvc(name: string): string };
 
+/** Writes `value` only when it differs, so visiting a frozen (informer-cached) spec is safe. */
+function set(target: Rec, key: string, value: string): void {
+  if (target[key] !== value) target[key] = value;
+}
+
 /** Calls the renamer on every reference in `spec`, replacing each name with its answer (in place). */
 function visitReferences(spec: Rec, rename: Renamer): void {
   for (const volume of arr(spec.volumes)) {
     const cm = rec(volume.configMap);
-    if (cm && typeof cm.name === 'string') cm.name = rename.configmap(cm.name);
+    if (cm && typeof cm.name === 'string') set(cm, 'name', rename.configmap(cm.name));
     const secret = rec(volume.secret);
-    if (secret && typeof secret.secretName === 'string') secret.secretName = rename.secret(secret.secretName);
+    if (secret && typeof secret.secretName === 'string') set(secret, 'secretName', rename.secret(secret.secretName));
     const pvc = rec(volume.persistentVolumeClaim);
-    if (pvc && typeof pvc.claimName === 'string') pvc.claimName = rename.pvc(pvc.claimName);
+    if (pvc && typeof pvc.claimName === 'string') set(pvc, 'claimName', rename.pvc(pvc.claimName));
     for (const source of arr(rec(volume.projected)?.sources)) {
       const pcm = rec(source.configMap);
-      if (pcm && typeof pcm.name === 'string') pcm.name = rename.configmap(pcm.name);
+      if (pcm && typeof pcm.name === 'string') set(pcm, 'name', rename.configmap(pcm.name));
       const psecret = rec(source.secret);
-      if (psecret && typeof psecret.name === 'string') psecret.name = rename.secret(psecret.name);
+      if (psecret && typeof psecret.name === 'string') set(psecret, 'name', rename.secret(psecret.name));
     }
   }
   for (const c of [...arr(spec.initContainers), ...arr(spec.containers), ...arr(spec.ephemeralContainers)]) {
     for (const env of arr(c.env)) {
       const from = rec(env.valueFrom);
       const cmRef = rec(from?.configMapKeyRef);
-      if (cmRef && typeof cmRef.name === 'string') cmRef.name = rename.configmap(cmRef.name);
+      if (cmRef && typeof cmRef.name === 'string') set(cmRef, 'name', rename.configmap(cmRef.name));
       const secretRef = rec(from?.secretKeyRef);
-      if (secretRef && typeof secretRef.name === 'string') secretRef.name = rename.secret(secretRef.name);
+      if (secretRef && typeof secretRef.name === 'string') set(secretRef, 'name', rename.secret(secretRef.name));
     }
     for (const envFrom of arr(c.envFrom)) {
       const cmRef = rec(envFrom.configMapRef);
-      if (cmRef && typeof cmRef.name === 'string') cmRef.name = rename.configmap(cmRef.name);
+      if (cmRef && typeof cmRef.name === 'string') set(cmRef, 'name', rename.configmap(cmRef.name));
       const secretRef = rec(envFrom.secretRef);
-      if (secretRef && typeof secretRef.name === 'string') secretRef.name = rename.secret(secretRef.name);
+      if (secretRef && typeof secretRef.name === 'string') set(secretRef, 'name', rename.secret(secretRef.name));
     }
   }
-  for (const pull of arr(spec.imagePullSecrets)) if (typeof pull.name === 'string') pull.name = rename.secret(pull.name);
+  for (const pull of arr(spec.imagePullSecrets)) if (typeof pull.name === 'string') set(pull, 'name', rename.secret(pull.name));
 }
 
 const DOWNWARD_FIELDS: Record<string, string> = {

@@ -111,6 +111,8 @@ export function resourceSyncer(ctx: SyncContext, virtualPods: Informer, options:
     const { resource, kind: kindName } = KINDS[kind];
     const hName = hostName(vName, vNs, ctx.vcluster);
     const v = virtual[kind].get(key);
+    // The virtual write of an admitted Service has landed: its host copy is no longer pending.
+    if (kind === 'services' && v) pendingServices.delete(key);
     let h = host[kind].get(`${ctx.hostNamespace}/${hName}`);
     if (h && !isManaged(ctx, h, kindName)) h = undefined;
 

@@ -68,7 +68,9 @@ export async function handleResource(
       if (info.namespaced && namespace === undefined) throw methodNotSupported({ group: info.group, name: info.plural }, 'create');
       const opts = writeQuery(query, 'CreateOptions', { userAgent: request.headers['user-agent'] });
       const body = decodeChecked(registry, store, request, reply, opts);
-      const result = viewedResult(store.hooks, await store.create(namespace, body, { ...opts, user: request.user }));
+      const created = await store.create(namespace, body, { ...opts, user: request.user });
+      addWarnings(reply, store.strategy.warningsOnWrite?.(created.object) ?? []);
+      const result = viewedResult(store.hooks, created);
       return sendObject(request, reply, 201, result.object, result.bytes);
     }
     if (method === 'DELETE') {
@@ -90,6 +92,7 @@ export async function handleResource(
       const opts = writeQuery(query, 'UpdateOptions', { userAgent: request.headers['user-agent'] });
       const body = decodeChecked(registry, store, request, reply, opts);
       const written = await store.update(namespace, name, () => body, { ...opts, createBody: body, user: request.user });
+      addWarnings(reply, store.strategy.warningsOnWrite?.(written.object) ?? []);
       const result = viewedResult(store.hooks, written);
       return sendObject(request, reply, written.created ? 201 : 200, result.object, result.bytes);
     }

@@ -39,6 +39,8 @@ export interface Strategy {
   finalizersPending(obj: KubeObject): boolean;
   /** Called once when a DELETE marks the object with deletionTimestamp (namespaces: phase Terminating). */
   prepareForDelete(obj: KubeObject): void;
+  /** Warnings for the client after a create or update (upstream WarningsOnCreate/WarningsOnUpdate); optional. */
+  warningsOnWrite?(obj: KubeObject): string[];
 }
 
 /** The defaults every resource starts from. */

@@ -8,6 +8,7 @@
  * Owns: those hooks. Must not: do I/O.
  */
 import { nowTimestamp } from '../codec.js';
+import { compileSchema } from '../crd-schema/index.js';
 import { strategy, type Strategy } from '../strategy.js';
 import { CLEANUP_FINALIZER, setCondition, storageVersionOf, type Crd } from './types.js';
 import { validateCrd, validateCrdUpdate } from './validation.js';
@@ -44,6 +45,17 @@ export const crdStrategy: Strategy = strategy({
     applyDefaults(crd);
     addStoredVersion(crd);
   },
+  // Schema warnings (e.g. CEL rules kubemu cannot evaluate) go back to whoever wrote the CRD.
+  warningsOnWrite: (obj) =>
+    ((obj as Crd).spec?.versions ?? []).flatMap((v) => {
+      const schema = v.schema?.openAPIV3Schema;
+      if (!schema) return [];
+      try {
+        return compileSchema(schema, { kind: (obj as Crd).spec?.names?.kind ?? '', apiVersion: `${(obj as Crd).spec?.group ?? ''}/${v.name ?? ''}` }).warnings;
+      } catch {
+        return [];
+      }
+    }),
   validate: (obj) => validateCrd(obj as Crd),
   validateUpdate: (obj, old) => validateCrdUpdate(obj as Crd, old as Crd),
   // A CRD not yet marked always waits: its delete adds the cleanup finalizer (prepareForDelete).

@@ -9,6 +9,7 @@
  * the controller benchmark (`controllers.1k`, `controllers.10k`, `controllers.floor` skip a part);
  * `KUBEMU_BENCH_SKIP=rbac` skips the RBAC-versus-AlwaysAllow benchmark (`rbac` in the document).
  * `KUBEMU_BENCH_SKIP=etcd` skips the etcd storage benchmark (`etcd`; a note when etcd is missing).
+ * `KUBEMU_BENCH_SKIP=syncer` skips the syncer benchmark (`syncer`: virtual pods to Running vs host floor).
  * Owns: sequencing and the output document. Must not: measure anything itself or assert.
  */
 
@@ -20,6 +21,7 @@ import { benchStartup, type StartupResult } from './startup.js';
 import { benchWrites, writesSkipFromEnv } from './writes.js';
 import { benchRbac } from './rbac.js';
 import { benchEtcd } from './etcd.js';
+import { benchSyncer } from './syncer.js';
 
 type Bench = () => Promise<Record<string, unknown>>;
 type Failed = { error: string };
@@ -95,5 +97,7 @@ const controllers = skip.includes('controllers') ? { skipped: 'KUBEMU_BENCH_SKIP
 // etcd storage vs LevelDB vs raw etcd transactions; a note when no etcd binary is on PATH.
 const etcd = skip.includes('etcd') ? { skipped: 'KUBEMU_BENCH_SKIP=etcd' } : await timed('etcd', () => benchEtcd());
 const rbac = skip.includes('rbac') ? { skipped: 'KUBEMU_BENCH_SKIP=rbac' } : await timed('rbac', () => benchRbac());
+// 1,000 pods through a virtual kubemu's syncer to a host kubemu, against the same pods made on the host.
+const syncer = skip.includes('syncer') ? { skipped: 'KUBEMU_BENCH_SKIP=syncer' } : await timed('syncer', () => benchSyncer());
 process.stderr.write(`bench total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-console.log(JSON.stringify({ machine, goals: goals(startup, api, reads, controllers), startup, api, storage, reads, writes, controllers, etcd, rbac }, null, 2));
+console.log(JSON.stringify({ machine, goals: goals(startup, api, reads, controllers), startup, api, storage, reads, writes, controllers, etcd, rbac, syncer }, null, 2));

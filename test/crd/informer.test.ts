@@ -4,7 +4,7 @@
  * deletes of Widgets, including those written through the deprecated v1beta1 version while it
  * watches v1; then the CRD is deleted and the informer sees the cleanup delete its objects.
  */
-import { ApiextensionsV1Api, CustomObjectsApi, KubeConfig, makeInformer, PatchStrategy, setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, CustomObjectsApi, KubeConfig, makeInformer, PatchStrategy, setHeaderOptions, Watch, type KubernetesObject } from '@kubernetes/client-node';
 import t from 'tap';
 import { startKubemu } from '../../src/index.js';
 import { widgetCrd } from './fixtures.js';
@@ -19,6 +19,17 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 10_000
   }
 }
 
+/** Waits until the Widget CRD is Established, as a client sees it. */
+async function established(ext: ApiextensionsV1Api): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const crd = await ext.readCustomResourceDefinition({ name: 'widgets.example.kubemu.dev' });
+    if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return;
+    if (Date.now() > deadline) throw new Error('CRD not Established');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 t.test('client-node informer follows a custom resource', async (t) => {
   t.setTimeout(60_000);
   const kubemu = await startKubemu({ controllers: false });
@@ -28,13 +39,7 @@ t.test('client-node informer follows a custom resource', async (t) => {
   const ext = kc.makeApiClient(ApiextensionsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   await ext.createCustomResourceDefinition({ body: widgetCrd() as never });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const crd = await ext.readCustomResourceDefinition({ name: 'widgets.example.kubemu.dev' });
-    if (crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) break;
-    if (Date.now() > deadline) throw new Error('CRD not Established');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await established(ext);
   const create = (version: string, name: string) =>
     custom.createNamespacedCustomObject({ group: GROUP, version, namespace: 'default', plural: 'widgets', body: { apiVersion: `${GROUP}/${version}`, kind: 'Widget', metadata: { name }, spec: { color: 'red' } } });
   await create('v1', 'seed');
@@ -65,4 +70,23 @@ t.test('client-node informer follows a custom resource', async (t) => {
   seen.length = 0;
   await ext.deleteCustomResourceDefinition({ name: 'widgets.example.kubemu.dev' });
   await eventually(() => seen.includes('delete seed'), 'the cleanup deleting seed');
+});
+
+t.test('a watch of a non-storage version sees objects at that version', async (t) => {
+  t.setTimeout(60_000);
+  const kubemu = await startKubemu({ controllers: false });
+  t.teardown(() => kubemu.close());
+  const kc = new KubeConfig();
+  kc.loadFromString(kubemu.kubeconfig);
+  const ext = kc.makeApiClient(ApiextensionsV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  await ext.createCustomResourceDefinition({ body: widgetCrd() as never });
+  await established(ext);
+  const events: Array<{ type: string; apiVersion?: string }> = [];
+  const watch = new Watch(kc);
+  const request = await watch.watch(`/apis/${GROUP}/v1beta1/namespaces/default/widgets`, {}, (type, obj: KubernetesObject) => events.push({ type, apiVersion: obj.apiVersion }), () => {});
+  t.teardown(() => request.abort());
+  await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace: 'default', plural: 'widgets', body: { apiVersion: `${GROUP}/v1`, kind: 'Widget', metadata: { name: 'w' }, spec: { color: 'green' } } });
+  await eventually(() => events.length === 1, 'the ADDED event');
+  t.same(events, [{ type: 'ADDED', apiVersion: `${GROUP}/v1beta1` }]);
 });

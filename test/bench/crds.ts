@@ -7,7 +7,9 @@
  * the whole install, heap and RSS growth, and the cost of the first discovery and OpenAPI reads
  * after the install. Floor, same run: POSTing ConfigMaps that carry the same bytes.
  * Prints JSON; asserts nothing. Run: node --expose-gc --import tsx test/bench/crds.ts [count]
+ * (also part of `npm run bench`, `KUBEMU_BENCH_SKIP=crds` skips it).
  */
+import { pathToFileURL } from 'node:url';
 import { testServer } from '../helpers/server.js';
 
 type Json = Record<string, unknown>;
@@ -75,79 +77,79 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-const count = Number(process.argv[2] ?? 40);
-const crds = Array.from({ length: count }, (_, i) => crd(i));
-const bodies = crds.map((c) => JSON.stringify(c));
-const totalBytes = bodies.reduce((n, b) => n + b.length, 0);
+/** Installs `count` generated CRDs and measures (see the module comment). */
+export async function benchCrds(count = 40): Promise<Record<string, unknown>> {
+  const crds = Array.from({ length: count }, (_, i) => crd(i));
+  const bodies = crds.map((c) => JSON.stringify(c));
+  const totalBytes = bodies.reduce((n, b) => n + b.length, 0);
 
-const s = await testServer();
-gc();
-const before = process.memoryUsage();
+  const s = await testServer();
+  gc();
+  const before = process.memoryUsage();
 
-// Floor: the same bytes through the same POST path, as ConfigMaps.
-const floorStart = performance.now();
-for (let i = 0; i < count; i++) {
-  const res = await s.json('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `floor-${i}` }, data: { crd: bodies[i]! } });
-  if (res.statusCode !== 201) throw new Error(`floor create: ${res.body.slice(0, 300)}`);
-}
-const floorMs = performance.now() - floorStart;
-
-const toEstablished: number[] = [];
-const toFirstCr: number[] = [];
-const installStart = performance.now();
-for (let i = 0; i < count; i++) {
-  const started = performance.now();
-  const res = await s.request({ method: 'POST', url: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', headers: { 'content-type': 'application/json' }, payload: bodies[i]! });
-  if (res.statusCode !== 201) throw new Error(`CRD create: ${res.body.slice(0, 300)}`);
-  // Poll the API as a client would (kubectl wait does, with a watch).
-  for (;;) {
-    const got = (await s.json('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/things${i}.bench.kubemu.dev`)).json() as Json;
-    const conditions = ((got.status as Json | undefined)?.conditions as Json[] | undefined) ?? [];
-    if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) break;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+  // Floor: the same bytes through the same POST path, as ConfigMaps.
+  const floorStart = performance.now();
+  for (let i = 0; i < count; i++) {
+    const res = await s.json('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `floor-${i}` }, data: { crd: bodies[i]! } });
+    if (res.statusCode !== 201) throw new Error(`floor create: ${res.body.slice(0, 300)}`);
   }
-  const established = performance.now();
-  toEstablished.push(established - started);
-  const cr = await s.json('POST', `/apis/bench.kubemu.dev/v1/namespaces/default/things${i}`, { metadata: { name: 'first' }, spec: { replicas: 2 } });
-  if (cr.statusCode !== 201) throw new Error(`first CR: ${cr.body.slice(0, 300)}`);
-  toFirstCr.push(performance.now() - established);
+  const floorMs = performance.now() - floorStart;
+
+  const toEstablished: number[] = [];
+  const toFirstCr: number[] = [];
+  const installStart = performance.now();
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const res = await s.request({ method: 'POST', url: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', headers: { 'content-type': 'application/json' }, payload: bodies[i]! });
+    if (res.statusCode !== 201) throw new Error(`CRD create: ${res.body.slice(0, 300)}`);
+    // Poll the API as a client would (kubectl wait does, with a watch).
+    for (;;) {
+      const got = (await s.json('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/things${i}.bench.kubemu.dev`)).json() as Json;
+      const conditions = ((got.status as Json | undefined)?.conditions as Json[] | undefined) ?? [];
+      if (conditions.some((c) => c.type === 'Established' && c.status === 'True')) break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    const established = performance.now();
+    toEstablished.push(established - started);
+    const cr = await s.json('POST', `/apis/bench.kubemu.dev/v1/namespaces/default/things${i}`, { metadata: { name: 'first' }, spec: { replicas: 2 } });
+    if (cr.statusCode !== 201) throw new Error(`first CR: ${cr.body.slice(0, 300)}`);
+    toFirstCr.push(performance.now() - established);
+  }
+  const installMs = performance.now() - installStart;
+  await s.server.crds.idle();
+  gc();
+  const after = process.memoryUsage();
+
+  const read = async (url: string, accept?: string) => {
+    const t0 = performance.now();
+    const res = await s.request({ method: 'GET', url, ...(accept ? { headers: { accept } } : {}) });
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
+    return { ms: +(performance.now() - t0).toFixed(1), bytes: res.rawPayload.length };
+  };
+  const firstReads = {
+    aggregatedDiscovery: await read('/apis', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'),
+    openapiV3Index: await read('/openapi/v3'),
+    openapiV3Group: await read('/openapi/v3/apis/bench.kubemu.dev/v1'),
+    openapiV2: await read('/openapi/v2'),
+  };
+  await s.close();
+
+  return {
+    bench: 'crds',
+    crds: count,
+    crdBytes: totalBytes,
+    installMs: +installMs.toFixed(0),
+    floorConfigMapsSameBytesMs: +floorMs.toFixed(0),
+    ratioToFloor: +(installMs / floorMs).toFixed(2),
+    postToEstablishedMs: quantiles(toEstablished),
+    establishedToFirstCreateMs: quantiles(toFirstCr),
+    goalFirstCreateUnder100Ms: Math.max(...toFirstCr) < 100,
+    heapGrowthMB: +((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1),
+    rssGrowthMB: +((after.rss - before.rss) / 2 ** 20).toFixed(1),
+    firstReadsAfterInstall: firstReads,
+  };
 }
-const installMs = performance.now() - installStart;
-await s.server.crds.idle();
-gc();
-const after = process.memoryUsage();
 
-const read = async (url: string, accept?: string) => {
-  const t0 = performance.now();
-  const res = await s.request({ method: 'GET', url, ...(accept ? { headers: { accept } } : {}) });
-  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
-  return { ms: +(performance.now() - t0).toFixed(1), bytes: res.rawPayload.length };
-};
-const firstReads = {
-  aggregatedDiscovery: await read('/apis', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'),
-  openapiV3Index: await read('/openapi/v3'),
-  openapiV3Group: await read('/openapi/v3/apis/bench.kubemu.dev/v1'),
-  openapiV2: await read('/openapi/v2'),
-};
-await s.close();
-
-console.log(
-  JSON.stringify(
-    {
-      bench: 'crds',
-      crds: count,
-      crdBytes: totalBytes,
-      installMs: +installMs.toFixed(0),
-      floorConfigMapsSameBytesMs: +floorMs.toFixed(0),
-      ratioToFloor: +(installMs / floorMs).toFixed(2),
-      postToEstablishedMs: quantiles(toEstablished),
-      establishedToFirstCreateMs: quantiles(toFirstCr),
-      goalFirstCreateUnder100Ms: Math.max(...toFirstCr) < 100,
-      heapGrowthMB: +((after.heapUsed - before.heapUsed) / 2 ** 20).toFixed(1),
-      rssGrowthMB: +((after.rss - before.rss) / 2 ** 20).toFixed(1),
-      firstReadsAfterInstall: firstReads,
-    },
-    null,
-    2,
-  ),
-);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(JSON.stringify(await benchCrds(Number(process.argv[2] ?? 40)), null, 2));
+}

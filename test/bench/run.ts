@@ -21,6 +21,7 @@ import { benchStartup, type StartupResult } from './startup.js';
 import { benchWrites, writesSkipFromEnv } from './writes.js';
 import { benchRbac } from './rbac.js';
 import { benchEtcd } from './etcd.js';
+import { benchCrds } from './crds.js';
 import { benchSyncer } from './syncer.js';
 
 type Bench = () => Promise<Record<string, unknown>>;
@@ -99,5 +100,7 @@ const etcd = skip.includes('etcd') ? { skipped: 'KUBEMU_BENCH_SKIP=etcd' } : awa
 const rbac = skip.includes('rbac') ? { skipped: 'KUBEMU_BENCH_SKIP=rbac' } : await timed('rbac', () => benchRbac());
 // 1,000 pods through a virtual kubemu's syncer to a host kubemu, against the same pods made on the host.
 const syncer = skip.includes('syncer') ? { skipped: 'KUBEMU_BENCH_SKIP=syncer' } : await timed('syncer', () => benchSyncer());
+// 40 generated CRDs of operator size: time to Established, to the first custom resource, memory.
+const crds = skip.includes('crds') ? { skipped: 'KUBEMU_BENCH_SKIP=crds' } : await timed('crds', () => benchCrds());
 process.stderr.write(`bench total ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-console.log(JSON.stringify({ machine, goals: goals(startup, api, reads, controllers), startup, api, storage, reads, writes, controllers, etcd, rbac, syncer }, null, 2));
+console.log(JSON.stringify({ machine, goals: goals(startup, api, reads, controllers), startup, api, storage, reads, writes, controllers, etcd, rbac, syncer, crds }, null, 2));

@@ -6,9 +6,9 @@
 
 import t from 'tap';
 import { EtcdStorage } from '../../src/storage/etcd/etcd-storage.js';
-import type { StorageEvent } from '../../src/storage/types.js';
+import type { Entry, StorageEvent } from '../../src/storage/types.js';
 import { haveEtcd, startEtcd, type EtcdCluster } from '../helpers/etcd.js';
-import { eventually } from '../helpers/wait.js';
+import { eventually, within } from '../helpers/wait.js';
 import { enc, storageError, storageSuite, str } from './suite.js';
 import type { TestContext } from './suite.js';
 
@@ -56,8 +56,28 @@ if (!haveEtcd) {
     t.same(race.map((r) => r.status).sort(), ['fulfilled', 'rejected'], 'one CAS winner across replicas');
     const y = await b.create('/y', enc('y'));
     t.equal(str((await a.get('/y'))?.value), `y@${y.modRevision}`, 'a reads b\'s acknowledged write at once');
-    await eventually(() => a.revision === y.modRevision, 'a\'s feed delivers b\'s write');
+    await eventually(() => a.revision === y.modRevision, 'a\'s feed delivers b\'s write', 30000);
     t.same((await a.eventsSince(0)).map((e) => e.revision), (await b.eventsSince(0)).map((e) => e.revision));
+  });
+
+  t.test('etcd storage: a write issued as a lost CAS race settles is written (no lost flush)', async (t) => {
+    // The loser of a race settles inside the flush loop; a write issued by its continuation
+    // used to join a loop that had just ended and wait forever. Deadlines here only guard hangs.
+    const prefix = `/settle-${process.pid}`;
+    const a = await openEtcd(t, prefix);
+    const b = await openEtcd(t, prefix);
+    let revision = (await a.create('/x', enc('x'))).modRevision;
+    let written = 0;
+    for (let i = 0; i < 25; i++) {
+      const race = await Promise.allSettled([a.update('/x', revision, enc('a')), b.update('/x', revision, enc('b'))]);
+      const won = race.find((r): r is PromiseFulfilledResult<Entry> => r.status === 'fulfilled');
+      if (!won || race.every((r) => r.status === 'fulfilled')) t.fail(`race ${i}: exactly one CAS winner`);
+      revision = won!.value.modRevision;
+      const next = await within((i % 2 ? a : b).create(`/after/${i}`, enc(String(i))), 20000, `create after race ${i}`);
+      if (next.modRevision > revision) written++;
+    }
+    t.equal(written, 25, 'every write after a race was written, after the race');
+    t.equal(await a.count('/after/'), 25);
   });
 
   t.test('etcd storage: an unreachable etcd is Unavailable, not a hang', async (t) => {

@@ -412,16 +412,23 @@ export class EtcdStorage implements Storage {
   // ---- flush: one batch at a time ----
 
   #schedule(): void {
-    this.#flushing ??= this.#flushLoop().finally(() => (this.#flushing = undefined));
+    this.#flushing ??= this.#flushLoop();
   }
 
   async #flushLoop(): Promise<void> {
-    // Let the writes of the current synchronous burst join the first batch.
-    await undefined;
-    while (this.#collecting.length > 0 || this.#compactTo > this.#compacted) {
-      const writes = this.#collecting;
-      this.#collecting = [];
-      await this.#commitAll(writes);
+    try {
+      // Let the writes of the current synchronous burst join the first batch.
+      await undefined;
+      while (this.#collecting.length > 0 || this.#compactTo > this.#compacted) {
+        const writes = this.#collecting;
+        this.#collecting = [];
+        await this.#commitAll(writes);
+      }
+    } finally {
+      // In the same synchronous step as the last check of `#collecting`: a write collected
+      // after it must start a new loop. (Clearing in a `.finally()` callback left a gap of a
+      // few microtasks in which a write joined a loop that had already ended, and hung.)
+      this.#flushing = undefined;
     }
   }
 

@@ -63,6 +63,30 @@ t.test('Exec: output, Success, and NonZeroExitCode with the exit code as a cause
   t.equal(stderr.err, 'cat: /nope: No such file or directory\n', 'stderr on its own channel');
 });
 
+t.test('Exec with a terminal: echo, prompt, CR LF, Ctrl-D ends the shell, Ctrl-C gives 130', async (t) => {
+  /** Runs `sh` with a terminal, typing inputs[i] once the i-th prompt is shown. */
+  const run = (inputs: string[]) =>
+    new Promise<{ out: string; status: k8s.V1Status }>((resolve, reject) => {
+      let out = '';
+      let typed = 0;
+      const stdin = new PassThrough();
+      const stdout = new Writable({
+        write(chunk, _enc, done) {
+          out += chunk.toString();
+          const prompts = out.split('# ').length - 1;
+          while (typed < inputs.length && typed < prompts) stdin.write(inputs[typed++]);
+          done();
+        },
+      });
+      new k8s.Exec(kc).exec('default', 'app', 'main', ['sh'], stdout, null, stdin, true, (status) => resolve({ out, status })).catch(reject);
+    });
+  const shell = await run(['echo hi\r', 'exit 5\r']);
+  t.equal(shell.out, '# echo hi\r\nhi\r\n# exit 5\r\n', 'typed text echoed, output in CR LF, a prompt per command');
+  t.same(shell.status.details?.causes, [{ reason: 'ExitCode', message: '5' }]);
+  t.equal((await run(['hostname\r', '\x04'])).status.status, 'Success', 'Ctrl-D on an empty line ends input');
+  t.same((await run(['sleep 100\r\x03'])).status.details?.causes, [{ reason: 'ExitCode', message: '130' }], 'Ctrl-C interrupts');
+});
+
 t.test('Attach: the lines printed after attaching', async (t) => {
   const out = new PassThrough();
   let text = '';

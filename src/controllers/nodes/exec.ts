@@ -14,6 +14,8 @@ export interface ExecIO {
   write(stream: 'stdout' | 'stderr', data: Uint8Array | string): void;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
+  /** A terminal is attached (`-t`): an interactive shell prints a prompt. */
+  tty?: boolean;
 }
 
 /** How a command ended: an exit code, or a failure to start (`error`, upstream's runtime message). */
@@ -70,6 +72,7 @@ export function splitWords(script: string): string[] {
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
     const onAbort = () => {
       clearTimeout(timer);
       resolve();
@@ -98,6 +101,8 @@ export async function runBuiltin(pod: StoredObject, container: string, command: 
       if (args.length === 0 && io.stdin) {
         // An interactive shell: each stdin line runs as a command, until EOF or `exit`.
         let buffered = '';
+        const prompt = () => io.tty && io.write('stdout', '# ');
+        prompt();
         for await (const chunk of io.stdin) {
           buffered += Buffer.from(chunk).toString('utf8');
           let nl: number;
@@ -109,6 +114,7 @@ export async function runBuiltin(pod: StoredObject, container: string, command: 
             const result = await runBuiltin(pod, container, words, io);
             if ('error' in result) io.write('stderr', `sh: ${words[0]}: not found\n`);
           }
+          prompt();
         }
         return { exitCode: 0 };
       }

@@ -47,6 +47,48 @@ class Pipe implements AsyncIterable<Uint8Array> {
   }
 }
 
+/**
+ * A terminal's canonical input for `exec -t`: typed bytes are echoed and collected into a line
+ * that reaches the command on Enter (CR), backspace edits it, Ctrl-D on an empty line ends
+ * input, Ctrl-C interrupts.
+ */
+class LineDiscipline {
+  #line = '';
+  readonly #pipe: Pipe;
+  readonly #echo: (text: string) => void;
+  readonly #interrupt: () => void;
+
+  constructor(pipe: Pipe, echo: (text: string) => void, interrupt: () => void) {
+    this.#pipe = pipe;
+    this.#echo = echo;
+    this.#interrupt = interrupt;
+  }
+
+  input(data: Uint8Array): void {
+    for (const ch of Buffer.from(data).toString('utf8')) {
+      if (ch === '\r' || ch === '\n') {
+        this.#echo('\r\n');
+        this.#pipe.push(Buffer.from(`${this.#line}\n`));
+        this.#line = '';
+      } else if (ch === '\x7f' || ch === '\b') {
+        if (this.#line) {
+          this.#line = this.#line.slice(0, -1);
+          this.#echo('\b \b');
+        }
+      } else if (ch === '\x04') {
+        if (!this.#line) this.#pipe.end();
+      } else if (ch === '\x03') {
+        this.#echo('^C\r\n');
+        this.#interrupt();
+        this.#pipe.end();
+      } else {
+        this.#line += ch;
+        this.#echo(ch);
+      }
+    }
+  }
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -139,18 +181,26 @@ export class SimulatedPodIO implements PodIO {
     this.#requireRunning(pod, options.container);
     const stdin = options.stdin ? new Pipe() : undefined;
     const abort = new AbortController();
+    let interrupted = false;
+    const terminal = options.tty && stdin ? new LineDiscipline(stdin, (echo) => channels.write(STDOUT, echo), () => ((interrupted = true), abort.abort())) : undefined;
     const channels = new RemoteCommandChannels(session.socket, session.protocol, {
-      onStdin: (data) => stdin?.push(data),
+      onStdin: (data) => (terminal ? terminal.input(data) : stdin?.push(data)),
       onStdinEnd: () => stdin?.end(),
       onClose: () => abort.abort(),
     });
     channels.ready(options);
     const write = (stream: 'stdout' | 'stderr', data: Uint8Array | string) => {
       if (stream === 'stdout' ? !options.stdout : !options.stderr && !options.tty) return;
-      channels.write(stream === 'stderr' && !options.tty ? STDERR : STDOUT, data);
+      // A terminal turns each newline into CR LF (onlcr).
+      const bytes = options.tty ? Buffer.from(Buffer.from(data).toString('utf8').replace(/\r?\n/g, '\r\n')) : data;
+      channels.write(stream === 'stderr' && !options.tty ? STDERR : STDOUT, bytes);
     };
-    runBuiltin(pod, options.container, options.command, { ...(stdin ? { stdin } : {}), write, signal: abort.signal })
-      .then((result) => channels.finish('error' in result ? internalStatus(`error executing command in container: ${result.error}`) : exitStatus(result.exitCode, options.command)))
+    const io = { ...(stdin ? { stdin } : {}), write, signal: abort.signal, tty: options.tty };
+    runBuiltin(pod, options.container, options.command, io)
+      .then((result) => {
+        const code = interrupted ? 130 : 'error' in result ? undefined : result.exitCode;
+        channels.finish(code === undefined ? internalStatus(`error executing command in container: ${(result as { error: string }).error}`) : exitStatus(code, options.command));
+      })
       .catch((err: unknown) => channels.finish(isStatusError(err) ? err.status : internalStatus(String(err))));
   }
 

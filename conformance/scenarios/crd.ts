@@ -37,6 +37,9 @@ export const crdCronTab = scenario({
     const manifest = cronTab(group, 'my-new-cron-object', { cronSpec: '* * * * */5', image: 'my-awesome-cron-image' });
     expectOutput(await ctx.kubectl([...ns, 'apply', '-f', '-'], { stdin: JSON.stringify(manifest) }), `crontab.${group}/my-new-cron-object created\n`, 'apply CronTab');
 
+    // A second apply patches with a JSON merge patch: CRs take no strategic merge patch.
+    const changed = cronTab(group, 'my-new-cron-object', { cronSpec: '* * * * */5', image: 'my-awesome-cron-image:2' });
+    expectOutput(await ctx.kubectl([...ns, 'apply', '-f', '-'], { stdin: JSON.stringify(changed) }), `crontab.${group}/my-new-cron-object configured\n`, 'apply CronTab again');
     const table = expectSuccess(await ctx.kubectl([...ns, 'get', resource]), 'get crontabs');
     expectMatch(table, /^NAME\s+SPEC\s+REPLICAS\s+AGE\nmy-new-cron-object\s+\* \* \* \* \*\/5\s+1\s+\d+s\n$/, 'printer columns (replicas defaulted to 1)');
     const short = expectSuccess(await ctx.kubectl([...ns, 'get', `ct.${group}`, '-o', 'name']), 'get by short name');

@@ -9,7 +9,7 @@
  * Owns: CR schemas and documents. Must not: know HTTP, the registry or CRD lifecycle.
  */
 import type { JSONSchemaProps } from '../registry/crd-schema/index.js';
-import { isObject, reachableSchemas, SCHEMA_REF_PREFIX, type Json, type JsonObject } from './json.js';
+import { isObject, objectAt, reachableSchemas, SCHEMA_REF_PREFIX, type Json, type JsonObject } from './json.js';
 import { schemaNodeOf, type SchemaNode } from './patch-meta.js';
 import { onSchemaSourceChange, schemaSource } from './source.js';
 
@@ -152,6 +152,9 @@ function resourcePaths(r: CustomResourceOpenAPI): JsonObject {
       .replaceAll('apiextensions_v1', `${r.group.replaceAll('.', '_')}_${r.version}`)
       .replaceAll('CustomResourceDefinition', scale ? `${r.kind}Scale` : r.kind);
     const out = JSON.parse(text) as JsonObject;
+    // Custom resources take no strategic merge patch (kubectl apply reads this to choose merge patch).
+    const content = objectAt(objectAt(objectAt(out, 'patch'), 'requestBody'), 'content');
+    if (content) delete content['application/strategic-merge-patch+json'];
     if (r.namespaced) out['parameters'] = [NAMESPACE_PARAMETER, ...((out['parameters'] as Json[] | undefined) ?? [])];
     return out;
   };

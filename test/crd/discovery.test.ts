@@ -67,6 +67,7 @@ t.test('OpenAPI v3 and v2 carry custom kinds; ETags change with the served set',
   const patch = doc.paths['/apis/stable.example.com/v1/namespaces/{namespace}/crontabs/{name}'].patch;
   t.ok(patch.parameters.some((p: Json) => p.name === 'fieldValidation'), 'fieldValidation parameter (kubectl server-side validation check)');
   t.same(patch['x-kubernetes-group-version-kind'], { group: 'stable.example.com', kind: 'CronTab', version: 'v1' });
+  t.notOk('application/strategic-merge-patch+json' in patch.requestBody.content, 'no strategic merge patch (kubectl apply then uses merge patch)');
 
   const v2 = await s.json('GET', '/openapi/v2');
   t.ok(v2.json().definitions['com.example.stable.v1.CronTab'], 'v2 definition');

@@ -12,6 +12,7 @@ import { HttpTransport, type TransportOptions } from './http-transport.js';
 import { connectionFromKubeconfig, type Connection, type KubeconfigReadOptions } from './kubeconfig.js';
 import type {
   Client,
+  CreateOptions,
   DeleteOptions,
   ListOptions,
   ObjectList,
@@ -95,8 +96,11 @@ export class HttpClient implements Client {
     return this.#transport.watch(resourcePath(resource, options.namespace), query);
   }
 
-  async create(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
-    const path = resourcePath(resource, options.namespace ?? object.metadata?.namespace);
+  async create(resource: Resource, object: KubeObject, options: CreateOptions = {}): Promise<StoredObject> {
+    const namespace = options.namespace ?? object.metadata?.namespace;
+    const path = options.subresource
+      ? resourcePath(resource, namespace, object.metadata?.name, options.subresource)
+      : resourcePath(resource, namespace);
     return (await this.#transport.request({ method: 'POST', path, query: this.#writeQuery(options), body: object })) as StoredObject;
   }
 

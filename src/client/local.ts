@@ -15,6 +15,7 @@ import type { KubeObject, Status, StoredObject } from '../api/types.js';
 import { decodeObject } from '../codec/decode.js';
 import { schemaNodeFor } from '../openapi/patch-meta.js';
 import { applyPatch } from '../patch/index.js';
+import { bindPod } from '../registry/builtin/pod-binding.js';
 import { clone, decodeStored } from '../registry/codec.js';
 import type { GenericStore, WriteResult } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
@@ -23,6 +24,7 @@ import { objectOf, type CacheEntry, type Selectable } from '../watch/entry.js';
 import type { CacheEvent, EventType } from '../watch/resource-cache.js';
 import type {
   Client,
+  CreateOptions,
   DeleteOptions,
   ListOptions,
   ObjectList,
@@ -89,7 +91,8 @@ export class LocalClient implements Client {
     return stream;
   }
 
-  async create(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
+  async create(resource: Resource, object: KubeObject, options: CreateOptions = {}): Promise<StoredObject> {
+    if (options.subresource) return this.#createSubresource(resource, object, options);
     const { store, namespace } = this.#target(resource, options.namespace ?? object.metadata?.namespace);
     if (store.info.namespaced && namespace === undefined) throw methodNotSupported({ group: store.info.group, name: store.info.plural }, 'create');
     const body = this.#decoded(store.info, object);
@@ -138,6 +141,20 @@ export class LocalClient implements Client {
     const { store, namespace } = this.#target(resource, options.namespace, name);
     const { namespace: _ns, ...deleteOptions } = options;
     return (await store.delete(namespace, name, deleteOptions)) as StoredObject | Status;
+  }
+
+  /** POST to a create-only subresource (`pods/binding`), as the HTTP route answers it. */
+  async #createSubresource(resource: Resource, object: KubeObject, options: CreateOptions): Promise<StoredObject> {
+    const name = object.metadata?.name ?? '';
+    const { store, namespace } = this.#target(resource, options.namespace ?? object.metadata?.namespace, name);
+    this.#subresource(store, options.subresource!);
+    if (store.info.group !== '' || store.info.plural !== 'pods' || options.subresource !== 'binding') throw pathNotFound();
+    const body = clone(object);
+    // Only a mismatching kind needs the decoder, for its wording.
+    if ((body.apiVersion && body.apiVersion !== 'v1') || (body.kind && body.kind !== 'Binding'))
+      decodeObject(Buffer.from(JSON.stringify(body)), 'application/json', { group: '', version: 'v1', kind: 'Binding' });
+    // The success Status stands where other creates return the object.
+    return (await bindPod(store, namespace, name, body, { dryRun: options.dryRun === true })) as unknown as StoredObject;
   }
 
   /** Registers the watcher; returns how to unregister it. Throws what the HTTP route answers (400, 422, 410). */

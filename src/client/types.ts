@@ -79,6 +79,15 @@ export interface WriteOptions extends Scoped {
   dryRun?: boolean;
 }
 
+/** Options of create. */
+export interface CreateOptions extends WriteOptions {
+  /**
+   * `binding` (pods): POST the v1 Binding `object` (named as the pod) to `pods/<name>/binding`,
+   * the scheduler's write; the answer is the server's success Status, not a pod.
+   */
+  subresource?: 'binding';
+}
+
 /** Options of update. */
 export interface UpdateOptions extends WriteOptions {
   /** `finalize` (namespaces): PUT `/finalize`, which replaces `spec.finalizers` only. */
@@ -137,7 +146,7 @@ export interface Client {
   watch(resource: Resource, options?: WatchOptions): Watch;
 
   /** Creates `object` in `options.namespace` or its own `metadata.namespace`; 409 AlreadyExists if taken. */
-  create(resource: Resource, object: KubeObject, options?: WriteOptions): Promise<StoredObject>;
+  create(resource: Resource, object: KubeObject, options?: CreateOptions): Promise<StoredObject>;
   /** Replaces the object named by `object.metadata`; a `resourceVersion` in it must be current (409 Conflict). */
   update(resource: Resource, object: KubeObject, options?: UpdateOptions): Promise<StoredObject>;
   /** Replaces the status of the object named by `object.metadata` (`/status`); the rest is ignored. */

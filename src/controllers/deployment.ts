@@ -9,10 +9,11 @@
 import { labelSelectorFromObject } from '../api/selectors.js';
 import type { StoredObject } from '../api/types.js';
 import { RESOURCES } from '../client/types.js';
-import { byNamespace, keyOf, ownerKeys, type ControllerDefinition } from './runtime/index.js';
+import { byControllerUid, byNamespace, keyOf, ownerKeys, type ControllerDefinition } from './runtime/index.js';
 import type { Deployment } from './deployment/objects.js';
 import { DeploymentReconciler, NAMESPACE_INDEX } from './deployment/reconciler.js';
 import { controllerOf } from './replicaset/objects.js';
+import { CONTROLLER_INDEX } from './replicaset/reconciler.js';
 
 /** The controller's name: field manager and event source (upstream's). */
 export const DEPLOYMENT_CONTROLLER = 'deployment-controller';
@@ -25,7 +26,7 @@ export function deploymentController(): ControllerDefinition {
     setup(ctx) {
       const deployments = ctx.informers.informer(RESOURCES.deployments, { indexers: { [NAMESPACE_INDEX]: byNamespace } });
       const sets = ctx.informers.informer(RESOURCES.replicasets, { indexers: { [NAMESPACE_INDEX]: byNamespace } });
-      const pods = ctx.informers.informer(RESOURCES.pods, { indexers: { [NAMESPACE_INDEX]: byNamespace } });
+      const pods = ctx.informers.informer(RESOURCES.pods, { indexers: { [CONTROLLER_INDEX]: byControllerUid } });
       const toDeployment = ownerKeys('Deployment', 'apps');
       const setKeys = (rs: StoredObject): readonly string[] => {
         if (controllerOf(rs)) return toDeployment(rs);

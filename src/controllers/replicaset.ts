@@ -2,19 +2,24 @@
  * The ReplicaSet controller of kube-controller-manager, declared for the Manager: it watches
  * ReplicaSets and pods (a pod maps to its controlling ReplicaSet; an orphan to every ReplicaSet
  * of its namespace whose selector matches, so it gets adopted), and keeps the expectations
- * (replicaset/expectations.ts) current from pod events. The pass itself is
+ * (replicaset/expectations.ts) current from pod events. A pod appearing, going, being deleted or
+ * changing owner or labels is reconciled at once; other pod changes (readiness, the bulk of a
+ * rollout) only move the status and are coalesced (50 ms). The pass itself is
  * replicaset/reconciler.ts.
  * Owns: wiring. Must not: hold the reconcile logic.
  */
 import { labelSelectorFromObject } from '../api/selectors.js';
 import { RESOURCES } from '../client/types.js';
-import { byNamespace, keyOf, ownerKeys, type ControllerDefinition } from './runtime/index.js';
+import { byControllerUid, byNamespace, byOrphanNamespace, keyOf, ownerKeys, type ControllerDefinition } from './runtime/index.js';
 import { Expectations } from './replicaset/expectations.js';
-import { controllerOf, type Pod, type ReplicaSet } from './replicaset/objects.js';
-import { NAMESPACE_INDEX, ownerReplicaSetKey, ReplicaSetReconciler } from './replicaset/reconciler.js';
+import { controllerOf, isPodActive, type Pod, type ReplicaSet } from './replicaset/objects.js';
+import { CONTROLLER_INDEX, NAMESPACE_INDEX, ORPHAN_INDEX, ownerReplicaSetKey, ReplicaSetReconciler } from './replicaset/reconciler.js';
 
 /** The controller's name: field manager and event source (upstream's). */
 export const REPLICASET_CONTROLLER = 'replicaset-controller';
+
+/** How long pod changes wait to be reconciled together. */
+const POD_COALESCE_MS = 50;
 
 /** The ReplicaSet controller's definition. */
 export function replicaSetController(): ControllerDefinition {
@@ -23,7 +28,7 @@ export function replicaSetController(): ControllerDefinition {
     workers: 4,
     setup(ctx) {
       const sets = ctx.informers.informer(RESOURCES.replicasets, { indexers: { [NAMESPACE_INDEX]: byNamespace } });
-      const pods = ctx.informers.informer(RESOURCES.pods, { indexers: { [NAMESPACE_INDEX]: byNamespace } });
+      const pods = ctx.informers.informer(RESOURCES.pods, { indexers: { [CONTROLLER_INDEX]: byControllerUid, [ORPHAN_INDEX]: byOrphanNamespace } });
       const expectations = new Expectations();
       const deleted = (obj: Pod): void => {
         const key = ownerReplicaSetKey(obj);
@@ -53,9 +58,19 @@ export function replicaSetController(): ControllerDefinition {
           })
           .map(keyOf);
       };
+      // Same controller, labels and activity: the change cannot alter what the ReplicaSet owns or sizes.
+      const sameActivity = (o: Pod, n: Pod): boolean =>
+        isPodActive(o) === isPodActive(n) && controllerOf(o)?.uid === controllerOf(n)?.uid && JSON.stringify(o.metadata.labels) === JSON.stringify(n.metadata.labels);
       return {
         reconciler: new ReplicaSetReconciler({ client: ctx.client, recorder: ctx.recorder, sets, pods, expectations }),
-        sources: [{ informer: sets }, { informer: pods, map: (obj) => podKeys(obj as Pod) }],
+        // Pod changes come in bursts (a rollout): coalesce them, the pass counts every pod anyway.
+        sources: [
+          { informer: sets },
+          // Pods appearing, going, or starting to go change what the ReplicaSet sizes: at once.
+          { informer: pods, map: (obj) => podKeys(obj as Pod), mapUpdate: (o, n) => (sameActivity(o as Pod, n as Pod) ? [] : [...podKeys(o as Pod), ...podKeys(n as Pod)]) },
+          // Other changes (readiness: a rollout's bulk) only change status: coalesced.
+          { informer: pods, map: () => [], mapUpdate: (o, n) => (sameActivity(o as Pod, n as Pod) ? podKeys(n as Pod) : []), coalesceMs: POD_COALESCE_MS },
+        ],
       };
     },
   };

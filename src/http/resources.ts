@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { methodNotSupported, pathNotFound, unsupportedMediaType } from '../api/errors.js';
 import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
-import type { KubeObject, StoredObject } from '../api/types.js';
+import type { KubeObject, Status, StoredObject } from '../api/types.js';
 import { decodeObject, mediaTypeOf, parseBody } from '../codec/decode.js';
 import { schemaNodeFor } from '../openapi/patch-meta.js';
 import { isApplyPatch, readApplyBody, readPatch } from './patch-body.js';
@@ -35,11 +35,13 @@ interface Target {
 }
 
 /**
- * A subresource that only creates, with a body of its own kind (`serviceaccounts/token`): it
- * gets the URL's namespace and name and the decoded body, and returns the object to answer 201
- * with. Keyed by `<plural>[.<group>]/<subresource>` in {@link SubresourceCreates}.
+ * A subresource that only creates, with a body of its own kind (`serviceaccounts/token`,
+ * `pods/binding`): it gets the URL's namespace and name and the decoded body, and returns the
+ * object (or success Status) to answer 201 with. Keyed by `<plural>[.<group>]/<subresource>` in
+ * {@link SubresourceCreates}.
  */
-export type SubresourceCreate = (input: { namespace: string | undefined; name: string; body: KubeObject; dryRun: boolean }) => KubeObject | Promise<KubeObject>;
+export type SubresourceCreate = (input: { namespace: string | undefined; name: string; body: KubeObject; dryRun: boolean }) =>
+  KubeObject | Status | Promise<KubeObject | Status>;
 
 /** Create-only subresources by `<plural>[.<group>]/<subresource>`, e.g. `serviceaccounts/token`. */
 export type SubresourceCreates = ReadonlyMap<string, SubresourceCreate>;

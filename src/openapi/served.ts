@@ -32,7 +32,8 @@ export const SERVED_RESOURCES: Readonly<Record<string, readonly string[]>> = {
  * Subresources kubemu serves, wherever a served resource has them upstream: `status`, `scale`
  * (deployments, replicasets, statefulsets, replicationcontrollers), `token`
  * (serviceaccounts: TokenRequest), `finalize` (namespaces: PUT of spec.finalizers), and the pod
- * I/O of src/http/pod-io (`log`, `exec`, `attach`, `portforward`). The others (proxy, binding,
- * eviction, ephemeralcontainers, approval) stay in the table for later.
+ * I/O of src/http/pod-io (`log`, `exec`, `attach`, `portforward`), and `binding` (pods: POST of a
+ * Binding, src/registry/builtin/pod-binding.ts). The others (proxy, eviction,
+ * ephemeralcontainers, approval) stay in the table for later.
  */
-export const SERVED_SUBRESOURCES: readonly string[] = ['status', 'scale', 'token', 'finalize', 'log', 'exec', 'attach', 'portforward'];
+export const SERVED_SUBRESOURCES: readonly string[] = ['status', 'scale', 'token', 'finalize', 'log', 'exec', 'attach', 'portforward', 'binding'];

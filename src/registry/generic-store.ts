@@ -87,9 +87,11 @@ export type ComputeUpdate = (current: StoredObject) => KubeObject | Promise<Kube
 
 /**
  * Which part of the object a write goes through: `status` changes status only; `scale` is
- * recorded as such; `finalize` (namespaces) changes `spec.finalizers` only.
+ * recorded as such; `finalize` (namespaces) changes `spec.finalizers` only; `binding` (pods,
+ * builtin/pod-binding.ts) writes the computed object as is, past the kind's update rules and
+ * the strategy, as upstream's direct storage update.
  */
-export type Subresource = 'status' | 'scale' | 'finalize' | undefined;
+export type Subresource = 'status' | 'scale' | 'finalize' | 'binding' | undefined;
 
 /** Options of update. */
 export interface UpdateOptions extends WriteOptions {
@@ -393,7 +395,7 @@ export class GenericStore {
       next = desired;
       next.kind = this.info.kind;
       next.apiVersion = apiVersionOf(this.info);
-      if (this.#hasStatus) {
+      if (this.#hasStatus && subresource !== 'binding') {
         if (current.status === undefined) delete next.status;
         else next.status = current.status;
       }
@@ -410,11 +412,11 @@ export class GenericStore {
     nextMeta.resourceVersion = current.metadata.resourceVersion;
     if (this.strategy.tracksGeneration) {
       nextMeta.generation = current.metadata.generation ?? 1;
-      if (subresource !== 'status' && specChanged(next, current)) nextMeta.generation += 1;
+      if (subresource !== 'status' && subresource !== 'binding' && specChanged(next, current)) nextMeta.generation += 1;
     } else {
       delete nextMeta.generation;
     }
-    if (subresource !== 'status' && subresource !== 'finalize') this.strategy.prepareForUpdate(next, current);
+    if (subresource !== 'status' && subresource !== 'finalize' && subresource !== 'binding') this.strategy.prepareForUpdate(next, current);
     omitEmpty(next);
     return next;
   }
@@ -432,8 +434,8 @@ export class GenericStore {
     const errs: FieldError[] = [
       ...validateObjectMetaUpdate(obj.metadata!, old.metadata, this.info.namespaced),
       // The kind's rules judge spec changes; a status write changes status only.
-      ...(subresource === 'status' ? [] : this.#rules.validateUpdate(obj, old)),
-      ...this.strategy.validateUpdate(obj, old),
+      ...(subresource === 'status' || subresource === 'binding' ? [] : this.#rules.validateUpdate(obj, old)),
+      ...(subresource === 'binding' ? [] : this.strategy.validateUpdate(obj, old)),
     ];
     if (errs.length) throw invalid(groupKindOf(this.info), old.metadata.name, errs);
   }

@@ -14,7 +14,7 @@ import { DESIRED_REPLICAS, MAX_REPLICAS, maxSurge, replicasOf, type Deployment }
 export class SyncContext {
   readonly client: Client;
   readonly recorder: EventRecorder;
-  /** Pods (for Recreate's "old pods still running"). */
+  /** Pods, indexed by controller uid (for Recreate's "old pods still running"). */
   readonly pods: Informer;
   d: Deployment;
   /** The ReplicaSets this Deployment controls (mutable copies, replaced by each write's result). */

@@ -7,6 +7,7 @@
  * Owns: one step of a rollout. Must not: write status except through progress.ts.
  */
 import { isPodActive, type Pod, type ReplicaSet } from '../replicaset/objects.js';
+import { CONTROLLER_INDEX } from '../replicaset/reconciler.js';
 import type { SyncContext } from './context.js';
 import { cleanupDeployment } from './scale.js';
 import { active, byCreation, deploymentComplete, maxUnavailable, replicasOf, specSum, statusSum } from './objects.js';
@@ -75,11 +76,9 @@ function current(ctx: SyncContext, sets: readonly ReplicaSet[]): ReplicaSet[] {
 
 function oldPodsRunning(ctx: SyncContext, newRS: ReplicaSet | undefined, oldRSs: readonly ReplicaSet[]): boolean {
   if (statusSum(oldRSs, 'replicas') > 0) return true;
-  const olds = new Set(oldRSs.map((rs) => rs.metadata.uid));
-  return ctx.pods.list(ctx.namespace).some((obj) => {
+  const olds = oldRSs.map((rs) => rs.metadata.uid).filter((uid) => uid !== newRS?.metadata.uid);
+  return olds.flatMap((uid) => ctx.pods.byIndex(CONTROLLER_INDEX, uid)).some((obj) => {
     const pod = obj as Pod;
-    const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
-    if (!owner || !olds.has(owner.uid) || owner.uid === newRS?.metadata.uid) return false;
     const phase = pod.status?.phase;
     return phase !== 'Failed' && phase !== 'Succeeded' && (isPodActive(pod) || Boolean(pod.metadata.deletionTimestamp));
   });

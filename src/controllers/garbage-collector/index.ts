@@ -1,15 +1,17 @@
 /**
  * The garbage collector controller (kube-controller-manager's `garbage-collector-controller`):
  * one informer per resource that can own or be owned, each indexed by owner uid, and one
- * reconciler (./reconciler.ts). Every change of an object queues itself, its owners and its
- * dependents, so deleting an owner reaches its dependents and a dependent going away reaches a
- * foreground owner. The first lists queue every object, so owners deleted while the collector
- * was not running (a restart) are found too.
+ * reconciler (./reconciler.ts). Only changes that matter to it queue work (reconciler.ts:
+ * addedKeys, updatedKeys, deletedKeys): an owner deleted or being deleted reaches its
+ * dependents, a dependent going away or dropping a reference reaches its owners, and a status
+ * write reaches nothing. The first lists queue every object with owners, so owners deleted while
+ * the collector was not running (a restart) are found too.
  * Owns: the definition and its sources. Must not: import registry or storage.
  */
+import type { StoredObject } from '../../api/types.js';
 import { byOwnerUid, type ControllerDefinition } from '../runtime/index.js';
 import { CLUSTER_RESOURCES, NAMESPACED_RESOURCES, type ServedResource } from '../resources.js';
-import { GarbageCollectorReconciler, OWNER_INDEX, relatedKeys, type Watched } from './reconciler.js';
+import { addedKeys, deletedKeys, GarbageCollectorReconciler, OWNER_INDEX, updatedKeys, type Watched } from './reconciler.js';
 
 export { GarbageCollectorReconciler } from './reconciler.js';
 
@@ -36,7 +38,12 @@ export function garbageCollector(options: { workers?: number } = {}): Controller
         informer: ctx.informers.informer(resource, { indexers: { [OWNER_INDEX]: byOwnerUid } }),
       }));
       const reconciler = new GarbageCollectorReconciler(ctx.client, watched);
-      const sources = watched.map((w) => ({ informer: w.informer, map: relatedKeys.bind(undefined, reconciler, w) }));
+      const sources = watched.map((w) => ({
+        informer: w.informer,
+        map: (obj: StoredObject) => addedKeys(w, obj),
+        mapUpdate: (oldObj: StoredObject, obj: StoredObject) => updatedKeys(reconciler, w, oldObj, obj),
+        mapDelete: (obj: StoredObject) => deletedKeys(reconciler, obj),
+      }));
       return { reconciler, sources };
     },
   };

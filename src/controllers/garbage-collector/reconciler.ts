@@ -168,9 +168,9 @@ function scope(obj: StoredObject): { namespace?: string } {
   return obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {};
 }
 
-/** The keys to look at when `obj` changes: itself, its owners, and its dependents. */
-export function relatedKeys(gc: GarbageCollectorReconciler, watched: Watched, obj: StoredObject): string[] {
-  const keys = [gcKey(watched.resource, obj)];
+/** The keys of `obj`'s owners that kubemu watches. */
+function ownerKeysOf(gc: GarbageCollectorReconciler, obj: StoredObject): string[] {
+  const keys: string[] = [];
   for (const ref of obj.metadata.ownerReferences ?? []) {
     const owner = gc.ownerResource(ref);
     if (!owner) continue;
@@ -178,6 +178,36 @@ export function relatedKeys(gc: GarbageCollectorReconciler, watched: Watched, ob
     const ownerKey = owner.resource.namespaced && namespace ? `${namespace}/${ref.name}` : ref.name;
     keys.push(`${owner.resource.group}/${owner.resource.resource}|${ownerKey}`);
   }
-  for (const dep of gc.dependents(obj.metadata.uid)) keys.push(gcKey(dep.watched.resource, dep.obj));
   return keys;
+}
+
+function dependentKeys(gc: GarbageCollectorReconciler, obj: StoredObject): string[] {
+  return gc.dependents(obj.metadata.uid).map((dep) => gcKey(dep.watched.resource, dep.obj));
+}
+
+/** An object appears (first list, create): look at it when it has owners or is being deleted. */
+export function addedKeys(watched: Watched, obj: StoredObject): string[] {
+  return obj.metadata.ownerReferences?.length || obj.metadata.deletionTimestamp ? [gcKey(watched.resource, obj)] : [];
+}
+
+/**
+ * An object changed. Only three changes matter (upstream's graph builder ignores the rest, e.g.
+ * every status write): its owner references (itself, and the owners it no longer blocks), its
+ * deletion starting or its finalizers changing while deleted (itself and its dependents, which
+ * may now be dangling or waiting on a foreground owner, and its owners, waiting on it).
+ */
+export function updatedKeys(gc: GarbageCollectorReconciler, watched: Watched, oldObj: StoredObject, obj: StoredObject): string[] {
+  const refsChanged = JSON.stringify(oldObj.metadata.ownerReferences ?? []) !== JSON.stringify(obj.metadata.ownerReferences ?? []);
+  const deleting = Boolean(obj.metadata.deletionTimestamp);
+  const deletionChanged =
+    deleting && (!oldObj.metadata.deletionTimestamp || JSON.stringify(oldObj.metadata.finalizers ?? []) !== JSON.stringify(obj.metadata.finalizers ?? []));
+  if (!refsChanged && !deletionChanged) return [];
+  const keys = [gcKey(watched.resource, obj), ...ownerKeysOf(gc, oldObj), ...(refsChanged ? ownerKeysOf(gc, obj) : [])];
+  if (deletionChanged) keys.push(...dependentKeys(gc, obj));
+  return keys;
+}
+
+/** An object is gone: its dependents (now dangling) and its owners (a foreground owner waits for it). */
+export function deletedKeys(gc: GarbageCollectorReconciler, obj: StoredObject): string[] {
+  return [...ownerKeysOf(gc, obj), ...dependentKeys(gc, obj)];
 }

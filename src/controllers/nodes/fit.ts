@@ -96,9 +96,14 @@ export function affinityMatches(pod: StoredObject, node: StoredObject): boolean 
 
 /**
  * Why `node` cannot take `pod`, given what the pods already bound there request (`used`, with
- * `pods` counted); undefined when it fits.
+ * `pods` counted); undefined when it fits. `requests`: the pod's, when the caller has them already.
  */
-export function misfit(pod: StoredObject, node: StoredObject, used: ReadonlyMap<string, number>): Misfit | undefined {
+export function misfit(
+  pod: StoredObject,
+  node: StoredObject,
+  used: ReadonlyMap<string, number>,
+  requests: ReadonlyMap<string, number> = podRequests(pod),
+): Misfit | undefined {
   const spec = rec(pod.spec);
   const nodeSpec = rec(node.spec);
   const tolerations = arr(spec.tolerations);
@@ -115,7 +120,7 @@ export function misfit(pod: StoredObject, node: StoredObject, used: ReadonlyMap<
   const reasons: string[] = [];
   const podsAllowed = quantityValue('pods', allocatable.pods ?? '110');
   if ((used.get('pods') ?? 0) + 1 > podsAllowed) reasons.push('Too many pods');
-  for (const [name, want] of podRequests(pod)) {
+  for (const [name, want] of requests) {
     if (want <= 0) continue;
     const have = quantityValue(name, allocatable[name]);
     if ((used.get(name) ?? 0) + want > have) reasons.push(`Insufficient ${name}`);

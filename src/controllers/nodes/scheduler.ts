@@ -6,10 +6,10 @@
  * PodScheduled False `Unschedulable` with upstream's FitError text and a `FailedScheduling`
  * Warning, and is tried again when nodes or bound pods change (and every 15 s).
  *
- * Binding: kubemu has no `pods/binding` subresource yet, so the scheduler writes `spec.nodeName`
- * with a merge patch as its field manager (pod validation allows setting it once, from empty).
- * Pods it has bound but the informer does not show bound yet are "assumed" (upstream's assume
- * cache), so their requests count against the node at once.
+ * Binding: a v1 Binding POSTed to `pods/<name>/binding`, which sets `spec.nodeName` and
+ * PodScheduled True in one write. What each node's pods request is a running total
+ * (node-usage.ts) kept from pod events; pods bound here but not yet seen bound through the
+ * informer are "assumed" (upstream's assume cache), so their requests count at once.
  * Owns: picking and binding nodes. Must not: change pod status beyond PodScheduled.
  */
 import { StatusError } from '../../api/errors.js';
@@ -18,6 +18,7 @@ import { RESOURCES, type Client } from '../../client/types.js';
 import type { ControllerContext, ControllerDefinition, EventRecorder, Informer, Reconciler, Result } from '../runtime/index.js';
 import { keyOf } from '../runtime/index.js';
 import { misfit, podRequests, unschedulableMessage, type Misfit } from './fit.js';
+import { NodeUsage } from './node-usage.js';
 import { now } from './node-objects.js';
 
 const RETRY_MS = 15_000;
@@ -53,8 +54,8 @@ export class SchedulerReconciler implements Reconciler {
   readonly #recorder: EventRecorder;
   readonly #pods: Informer;
   readonly #nodes: Informer;
-  /** uid → node of pods bound here but not yet seen bound by the informer. */
-  readonly #assumed = new Map<string, { key: string; node: string; pod: StoredObject }>();
+  /** What the pods of each node request, including the assumed ones. */
+  readonly usage = new NodeUsage();
   /** Keys of pods that did not fit, retried when the cluster changes. */
   readonly unschedulable = new Set<string>();
 
@@ -72,56 +73,36 @@ export class SchedulerReconciler implements Reconciler {
     const spec = rec(pod.spec);
     if ((spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
     if (Array.isArray(spec.schedulingGates) && spec.schedulingGates.length) return;
-    if (this.#assumed.has(pod.metadata.uid)) return;
+    if (this.usage.isAssumed(key, pod.metadata.uid)) return;
     const nodes = this.#nodes.list().filter((n) => !n.metadata.deletionTimestamp);
+    const requests = podRequests(pod);
     const misfits: Misfit[] = [];
     let best: { node: StoredObject; load: number } | undefined;
     for (const node of nodes) {
-      const used = this.#used(node.metadata.name);
-      const why = misfit(pod, node, used);
+      const used = this.usage.used(node.metadata.name);
+      const why = misfit(pod, node, used, requests);
       if (why) misfits.push(why);
       else if (!best || (used.get('pods') ?? 0) < best.load) best = { node, load: used.get('pods') ?? 0 };
     }
-    if (best) return this.#bind(pod, best.node.metadata.name);
+    if (best) return this.#bind(key, pod, best.node.metadata.name);
     this.unschedulable.add(key);
     await this.#reportUnschedulable(pod, unschedulableMessage(nodes.length, misfits));
     return { requeueAfter: RETRY_MS };
   }
 
-  /** What the live pods bound to `node` (and the assumed ones) request, `pods` counted. */
-  #used(node: string): Map<string, number> {
-    const used = new Map<string, number>([['pods', 0]]);
-    const add = (pod: StoredObject) => {
-      used.set('pods', used.get('pods')! + 1);
-      for (const [name, v] of podRequests(pod)) used.set(name, (used.get(name) ?? 0) + v);
-    };
-    for (const pod of this.#pods.byIndex('nodeName', node)) if (!terminal(pod)) add(pod);
-    for (const [uid, assumed] of this.#assumed) {
-      const seen = this.#pods.get(assumed.key);
-      if (!seen || seen.metadata.uid !== uid || byNodeName(seen).length) this.#assumed.delete(uid);
-      else if (assumed.node === node) add(assumed.pod);
-    }
-    return used;
-  }
-
-  async #bind(pod: StoredObject, node: string): Promise<void> {
+  async #bind(key: string, pod: StoredObject, node: string): Promise<void> {
     const { namespace, name } = pod.metadata;
-    const patch = { spec: { nodeName: node } };
-    let bound: StoredObject;
+    const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name, namespace }, target: { apiVersion: 'v1', kind: 'Node', name: node } };
+    // Counted before the write, so a concurrent decision sees it; taken back if the bind fails.
+    this.usage.assume(key, pod, node);
     try {
-      bound = await this.#client.patch(RESOURCES.pods, name, { type: 'merge', patch }, { namespace });
+      await this.#client.create(RESOURCES.pods, binding, { namespace, subresource: 'binding' });
     } catch (err) {
+      if (this.usage.isAssumed(key, pod.metadata.uid)) this.usage.forget(key);
       if (err instanceof StatusError && (err.code === 404 || err.code === 409)) return;
       throw err;
     }
-    this.#assumed.set(pod.metadata.uid, { key: keyOf(pod), node, pod });
-    const condition = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() };
-    await this.#client
-      .patch(RESOURCES.pods, name, { type: 'merge', patch: withCondition(bound, condition) }, { namespace, subresource: 'status' })
-      .catch((err: unknown) => {
-        if (!(err instanceof StatusError && err.code === 404)) throw err;
-      });
-    this.#recorder.event(bound, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
+    this.#recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
   }
 
   async #reportUnschedulable(pod: StoredObject, message: string): Promise<void> {
@@ -143,10 +124,18 @@ export class SchedulerReconciler implements Reconciler {
 export function schedulerController(): ControllerDefinition {
   return {
     name: 'default-scheduler',
+    // A decision and its assumption happen without an await between them, so binds may overlap.
+    workers: 8,
     setup(ctx) {
-      const pods = ctx.informers.informer(RESOURCES.pods, { indexers: { nodeName: byNodeName } });
+      const pods = ctx.informers.informer(RESOURCES.pods);
       const nodes = ctx.informers.informer(RESOURCES.nodes);
       const reconciler = new SchedulerReconciler(ctx, pods, nodes);
+      // Registered before the controller's own handler: totals are current when a key is reconciled.
+      pods.addEventHandler({
+        add: (pod) => reconciler.usage.observe(keyOf(pod), pod),
+        update: (_old, pod) => reconciler.usage.observe(keyOf(pod), pod),
+        delete: (pod) => reconciler.usage.forget(keyOf(pod)),
+      });
       const retry = () => [...reconciler.unschedulable];
       const podKeys = (pod: StoredObject) => (byNodeName(pod).length ? retry() : [keyOf(pod)]);
       return { reconciler, sources: [{ informer: pods, map: podKeys }, { informer: nodes, map: retry }] };

@@ -45,15 +45,19 @@ export class Expectations {
     this.#records.set(key, { add: 0, del: new Set(podKeys), at: Date.now() });
   }
 
-  /** One create was seen (or will never be: it failed or was skipped). */
-  creationObserved(key: string): void {
+  /** One create was seen (or will never be: it failed or was skipped). True when that satisfied `key` just now. */
+  creationObserved(key: string): boolean {
     const r = this.#records.get(key);
-    if (r) r.add--;
+    if (!r) return false;
+    r.add--;
+    return r.add === 0 && r.del.size === 0;
   }
 
-  /** The delete of `podKey` was seen (or failed). */
-  deletionObserved(key: string, podKey: string): void {
-    this.#records.get(key)?.del.delete(podKey);
+  /** The delete of `podKey` was seen (or failed). True when that satisfied `key` just now. */
+  deletionObserved(key: string, podKey: string): boolean {
+    const r = this.#records.get(key);
+    if (!r?.del.delete(podKey)) return false;
+    return r.add <= 0 && r.del.size === 0;
   }
 
   /** Forgets `key` (its object is gone). */

@@ -11,10 +11,10 @@
 import { labelSelectorFromObject } from '../../api/selectors.js';
 import { StatusError } from '../../api/errors.js';
 import { RESOURCES, type Client } from '../../client/types.js';
-import { keyOf, type EventRecorder, type Informer, type Reconciler, type Result } from '../runtime/index.js';
+import { keyOf, yieldToEventLoop, type EventRecorder, type Informer, type Reconciler, type Result } from '../runtime/index.js';
 import { claim } from './claim.js';
 import type { Expectations } from './expectations.js';
-import { controllerOf, controllerRef, isPodActive, mutableCopy, specReplicas, type Pod, type ReplicaSet } from './objects.js';
+import { controllerOf, controllerRef, isPodActive, specReplicas, type Pod, type ReplicaSet } from './objects.js';
 import { podsToDelete } from './ranking.js';
 import { slowStartBatch } from './slow-start.js';
 import { calculateStatus, statusChanged } from './status.js';
@@ -24,13 +24,17 @@ export const BURST_REPLICAS = 500;
 
 /** Index of pods and ReplicaSets by namespace. */
 export const NAMESPACE_INDEX = 'namespace';
+/** Index of pods by the uid of their controller owner. */
+export const CONTROLLER_INDEX = 'controller-uid';
+/** Index of pods no controller owns, by namespace. */
+export const ORPHAN_INDEX = 'orphan-namespace';
 
 /** What the reconciler works with. */
 export interface ReplicaSetReconcilerOptions {
   client: Client;
   recorder: EventRecorder;
   sets: Informer;
-  /** Pods, with the {@link NAMESPACE_INDEX} index. */
+  /** Pods, with the {@link CONTROLLER_INDEX} and {@link ORPHAN_INDEX} indexes. */
   pods: Informer;
   expectations: Expectations;
 }
@@ -57,7 +61,8 @@ export class ReplicaSetReconciler implements Reconciler {
     const needsSync = expectations.satisfied(key) && !rs.metadata.deletionTimestamp;
     const selector = labelSelectorFromObject(rs.spec.selector);
     const namespace = rs.metadata.namespace!;
-    const candidates = (pods.byIndex(NAMESPACE_INDEX, namespace) as Pod[]).filter(isPodActive);
+    // Only pods it controls or nobody controls can be claimed: the indexes give exactly those.
+    const candidates = [...pods.byIndex(CONTROLLER_INDEX, rs.metadata.uid), ...pods.byIndex(ORPHAN_INDEX, namespace)].filter(isPodActive) as Pod[];
     let active = await claim({ client: this.#o.client, owner: rs, ownerResource: RESOURCES.replicasets, resource: RESOURCES.pods, selector, candidates });
     let failure: { error: Error; creating: boolean } | undefined;
     if (needsSync) failure = await this.#manage(key, rs, active);
@@ -66,7 +71,8 @@ export class ReplicaSetReconciler implements Reconciler {
     const now = Date.now();
     const status = calculateStatus({ rs, pods: active, now, ...(failure ? { failure } : {}) });
     if (statusChanged(rs, status)) {
-      const next = { ...mutableCopy(rs), status };
+      // The client copies what it sends: a shallow copy of the frozen cache object is enough.
+      const next = { ...rs, status };
       await this.#o.client.updateStatus(RESOURCES.replicasets, next, { namespace });
     }
     const want = specReplicas(rs);
@@ -86,6 +92,8 @@ export class ReplicaSetReconciler implements Reconciler {
       expectations.expectCreations(key, count);
       const template = rs.spec.template ?? {};
       const { successes, error } = await slowStartBatch(count, 1, async () => {
+        // A batch's creates run as microtasks: let the API serve requests between them.
+        await yieldToEventLoop();
         const pod = {
           apiVersion: 'v1',
           kind: 'Pod',
@@ -96,7 +104,8 @@ export class ReplicaSetReconciler implements Reconciler {
             ...(template.metadata?.annotations ? { annotations: { ...template.metadata.annotations } } : {}),
             ownerReferences: [controllerRef(rs)],
           },
-          spec: mutableCopy(template.spec ?? {}),
+          // Shared, frozen: the client copies the body before it is stored.
+          spec: template.spec ?? {},
         };
         try {
           const created = await client.create(RESOURCES.pods, pod, { namespace });
@@ -136,10 +145,8 @@ export class ReplicaSetReconciler implements Reconciler {
   #related(rs: ReplicaSet, own: readonly Pod[]): Pod[] {
     const owner = controllerOf(rs);
     if (!owner) return [...own];
-    const siblings = new Set(
-      (this.#o.sets.byIndex(NAMESPACE_INDEX, rs.metadata.namespace!) as ReplicaSet[]).filter((s) => controllerOf(s)?.uid === owner.uid).map((s) => s.metadata.uid),
-    );
-    return (this.#o.pods.byIndex(NAMESPACE_INDEX, rs.metadata.namespace!) as Pod[]).filter((p) => isPodActive(p) && siblings.has(controllerOf(p)?.uid ?? ''));
+    const siblings = (this.#o.sets.byIndex(NAMESPACE_INDEX, rs.metadata.namespace!) as ReplicaSet[]).filter((s) => controllerOf(s)?.uid === owner.uid);
+    return siblings.flatMap((s) => this.#o.pods.byIndex(CONTROLLER_INDEX, s.metadata.uid) as Pod[]).filter(isPodActive);
   }
 }
 

@@ -2,10 +2,12 @@
  * Controller: informers → work queue → N workers → reconcile. Every change an informer reports
  * (and every resync) becomes keys, through each source's mapper: by default the object's own key;
  * `ownerKeys(kind)` maps an owned object to its controller owner (a Pod to its ReplicaSet). An
- * update enqueues the keys of both states, so a change of owner or selector reaches both sides.
+ * update enqueues the keys of both states, so a change of owner or selector reaches both sides,
+ * unless the source maps updates (and deletes) itself, to skip changes it does not care about.
  * Workers take keys off the queue (never one key in two workers) and apply the reconciler's
  * answer: success → forget the backoff (and requeue after `requeueAfter` if asked); a throw →
- * requeue with the key's exponential backoff.
+ * requeue with the key's exponential backoff. Between keys a worker yields to the event loop
+ * once the turn's time slice is spent (yield.ts), so the API keeps answering.
  * Owns: the loop of one controller. Must not: know what it reconciles.
  */
 import type { StoredObject } from '../../api/types.js';
@@ -14,6 +16,7 @@ import { errorFields, silentLogger, type Logger } from './log.js';
 import { WorkQueue, type BackoffOptions } from './queue.js';
 import type { Reconciler } from './reconciler.js';
 import { keyOf } from './store.js';
+import { yieldToEventLoop } from './yield.js';
 
 /** Maps an object an informer reports to the keys to reconcile. */
 export type KeyMapper = (obj: StoredObject) => readonly string[];
@@ -23,6 +26,15 @@ export interface Source {
   informer: Informer;
   /** Default: the object's own key. */
   map?: KeyMapper;
+  /** Keys of an update (default: `map` of both states), for a source that only cares about some changes. */
+  mapUpdate?: (oldObj: StoredObject, newObj: StoredObject) => readonly string[];
+  /** Keys of a delete (default: `map`). */
+  mapDelete?: KeyMapper;
+  /**
+   * Queue this source's keys this long after the change, so a burst of changes (a thousand pods
+   * of one ReplicaSet turning Ready) costs one reconcile rather than one each (default 0).
+   */
+  coalesceMs?: number;
 }
 
 /** Maps an object to the key of its controller owner of `kind` (and `group`, when given). */
@@ -70,16 +82,19 @@ export class Controller {
     this.#log = options.log ?? silentLogger;
     for (const source of options.sources) {
       const map = source.map ?? ((obj: StoredObject) => [keyOf(obj)]);
-      const enqueue = (obj: StoredObject) => {
-        for (const key of map(obj)) this.queue.add(key);
+      const delay = source.coalesceMs ?? 0;
+      const add = (keys: readonly string[]) => {
+        for (const key of keys) this.queue.addAfter(key, delay);
       };
+      const { mapUpdate, mapDelete } = source;
       const handler = {
-        add: enqueue,
+        add: (obj: StoredObject) => add(map(obj)),
         update: (oldObj: StoredObject, newObj: StoredObject) => {
-          enqueue(oldObj);
-          enqueue(newObj);
+          if (mapUpdate) return add(mapUpdate(oldObj, newObj));
+          add(map(oldObj));
+          add(map(newObj));
         },
-        delete: enqueue,
+        delete: (obj: StoredObject) => add((mapDelete ?? map)(obj)),
       };
       const resync = options.resyncPeriodMs === undefined ? {} : { resyncPeriodMs: options.resyncPeriodMs };
       this.#removers.push(source.informer.addEventHandler(handler, resync));
@@ -122,6 +137,8 @@ export class Controller {
       } finally {
         this.queue.done(key);
       }
+      const turn = yieldToEventLoop();
+      if (turn) await turn;
     }
   }
 }

@@ -11,4 +11,5 @@ export { silentLogger, type Logger } from './log.js';
 export { Manager, type ControllerContext, type ControllerDefinition, type ManagerOptions } from './manager.js';
 export { WorkQueue, type BackoffOptions } from './queue.js';
 export type { Reconciler, Result } from './reconciler.js';
-export { byControllerUid, byLabel, byNamespace, byOwnerUid, keyOf, splitKey, type IndexFunc } from './store.js';
+export { byControllerUid, byLabel, byNamespace, byOrphanNamespace, byOwnerUid, keyOf, splitKey, type IndexFunc } from './store.js';
+export { yieldToEventLoop } from './yield.js';

@@ -8,7 +8,8 @@
  *   add(a)                 queue [b]        dirty {a b}   processing {a}   (not queued: a is busy)
  *   done(a)                queue [b a]      dirty {a b}   processing {}
  *
- * `addAfter(key, ms)` adds later (the earliest pending time per key wins); `addRateLimited(key)`
+ * `addAfter(key, ms)` adds later (the earliest pending time per key wins; nothing when the key
+ * waits in the queue already); `addRateLimited(key)`
  * adds after the key's exponential backoff (base · 2^failures, capped), which `forget(key)`
  * resets. `shutDown()` stops handing out keys (waiting `get`s resolve undefined), drops what is
  * queued or delayed, and resolves when every key being processed is done.
@@ -68,6 +69,8 @@ export class WorkQueue {
   addAfter(key: string, ms: number): void {
     if (this.#shuttingDown) return;
     if (ms <= 0) return this.add(key);
+    // Waiting in the queue already (not being processed): it will be handed out before then anyway.
+    if (this.#dirty.has(key) && !this.#processing.has(key)) return;
     const at = Date.now() + ms;
     const pending = this.#delayed.get(key);
     if (pending && pending.at <= at) return;

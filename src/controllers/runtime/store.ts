@@ -38,6 +38,10 @@ export const byControllerUid: IndexFunc = (obj) => {
   return owner ? [owner.uid] : [];
 };
 
+/** Index values: the namespace of an object no controller owns (the orphans a controller may adopt). */
+export const byOrphanNamespace: IndexFunc = (obj) =>
+  (obj.metadata.ownerReferences ?? []).some((o) => o.controller) ? [] : [obj.metadata.namespace ?? ''];
+
 /** Index values: the namespace. */
 export const byNamespace: IndexFunc = (obj) => (obj.metadata.namespace ? [obj.metadata.namespace] : []);
 

@@ -252,8 +252,6 @@ export function validatePodUpdate(pod: Rec, old: Rec): FieldError[] {
     if (Array.isArray(spec[list]))
       munged[list] = arr(spec[list]).map((c, i) => ({ ...rec(c), image: rec(arr(oldSpec[list])[i]).image }));
   }
-  // kubemu has no pods/binding subresource yet: binding is setting spec.nodeName once, from empty.
-  if (!str(oldSpec.nodeName)) delete munged.nodeName;
   for (const name of ['activeDeadlineSeconds', 'tolerations', 'schedulingGates']) {
     if (oldSpec[name] === undefined) delete munged[name];
     else munged[name] = oldSpec[name];

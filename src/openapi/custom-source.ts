@@ -6,14 +6,24 @@
  * Established, changed or deleted. Per server (unlike the process-wide built-in caches).
  * Owns: joining built-in and custom documents. Must not: know HTTP or CRD lifecycle.
  */
-import type { OpenAPIV2Source } from '../http/openapi-v2.js';
-import type { OpenAPIV3Source } from '../http/openapi-v3.js';
 import { encodeGnosticV2 } from './gnostic-v2.js';
 import type { JsonObject } from './json.js';
 import { customGroupVersionDocument, type CustomResourceOpenAPI } from './custom-resources.js';
 import { etagOf, openapiV3Document, openapiV3Index, openapiV3IndexDocument, type EncodedDocument } from './schemas.js';
 import { openapiV2Document, openapiV2Json, openapiV2Protobuf } from './v2.js';
 import { toSwaggerV2 } from './v2-convert.js';
+
+/** Bytes of the v3 index and group-version documents (the shape the /openapi/v3 routes take). */
+export interface V3Documents {
+  index(): EncodedDocument;
+  document(gvPath: string): EncodedDocument | undefined;
+}
+
+/** Bytes of the v2 document in both encodings (the shape the /openapi/v2 route takes). */
+export interface V2Documents {
+  json(): EncodedDocument;
+  protobuf(): EncodedDocument;
+}
 
 /** What is served now: a generation that changes with the set, and the resources. */
 export interface CustomServed {
@@ -62,7 +72,7 @@ export class CustomOpenAPI {
   }
 
   /** The `/openapi/v3` source. */
-  v3(): OpenAPIV3Source {
+  v3(): V3Documents {
     return {
       index: () => {
         const state = this.#state();
@@ -99,7 +109,7 @@ export class CustomOpenAPI {
   }
 
   /** The `/openapi/v2` source. */
-  v2(): OpenAPIV2Source {
+  v2(): V2Documents {
     const version = this.#kubernetesVersion;
     return {
       json: () => this.#v2()?.json ?? openapiV2Json(version),

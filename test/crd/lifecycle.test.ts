@@ -110,3 +110,28 @@ t.test('deleting a CRD deletes its custom resources, then the CRD', async (t) =>
   t.equal(list.statusCode, 200);
   t.same(list.json().items, [], 'old objects were deleted, not left behind');
 });
+
+t.test('a CRD being deleted waits for custom resources held by finalizers and refuses creates', async (t) => {
+  const s = await testServer();
+  t.teardown(() => s.close());
+  t.equal((await s.json('POST', CRDS, cronTabCrd())).statusCode, 201);
+  await s.server.crds.idle();
+  const path = '/apis/stable.example.com/v1/namespaces/default/crontabs';
+  t.equal((await s.json('POST', path, { metadata: { name: 'held', finalizers: ['example.com/hold'] }, spec: {} })).statusCode, 201);
+  t.equal((await s.json('DELETE', `${CRDS}/crontabs.stable.example.com`)).statusCode, 200);
+  await s.server.crds.idle();
+  const crd = (await s.json('GET', `${CRDS}/crontabs.stable.example.com`)).json();
+  t.match(crd.status.conditions.find((c: Json) => c.type === 'Terminating'), { status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' });
+  t.ok((await s.json('GET', `${path}/held`)).json().metadata.deletionTimestamp, 'custom resource marked for deletion');
+  const refused = await s.json('POST', path, { metadata: { name: 'new' }, spec: {} });
+  t.equal(refused.statusCode, 405);
+  t.equal(refused.json().message, 'create not allowed while custom resource definition is terminating');
+  const released = await s.request({ method: 'PATCH', url: `${path}/held`, headers: { 'content-type': 'application/merge-patch+json' }, payload: '{"metadata":{"finalizers":null}}' });
+  t.equal(released.statusCode, 200, released.body);
+  const deadline = Date.now() + 10_000;
+  while ((await s.json('GET', `${CRDS}/crontabs.stable.example.com`)).statusCode !== 404) {
+    if (Date.now() > deadline) throw new Error('CRD still there');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  t.pass('CRD gone once its last custom resource went');
+});

@@ -6,8 +6,9 @@
  * CRD watch cache and, per CRD, serially:
  *
  *   gone            → stop serving its versions
- *   being deleted   → Terminating InstanceDeletionInProgress, delete every custom resource, wait
- *                     for them to go, Terminating False InstanceDeletionCompleted, drop the
+ *   being deleted   → Terminating InstanceDeletionInProgress, delete every custom resource, look
+ *                     again until they are gone (their own finalizers may hold them), Terminating
+ *                     False InstanceDeletionCompleted, drop the
  *                     `customresourcecleanup.apiextensions.k8s.io` finalizer (the CRD goes)
  *   otherwise       → accepted names and NamesAccepted (./naming.ts); when accepted: serve
  *                     every served version (Registry.addResource, so discovery and OpenAPI
@@ -42,11 +43,11 @@ interface Served {
 export interface CrdControllerOptions {
   /** Called with errors the controller cannot answer to anyone (it retries). */
   onError?: (err: unknown) => void;
-  /** Milliseconds to wait for custom resources to go before reporting InstanceDeletionCheck (default 60 s). */
-  cleanupTimeoutMs?: number;
 }
 
 const RETRY_MS = 1000;
+/** How often a CRD being deleted looks again for custom resources that wait on finalizers. */
+const CLEANUP_POLL_MS = 200;
 
 /** The in-server CRD controller over one Registry. */
 export class CrdController {
@@ -263,7 +264,11 @@ export class CrdController {
     for (const v of served.versions) this.#registry.removeResource(v.info.group, v.info.version, v.info.plural);
   }
 
-  /** Deletes every custom resource of a CRD being deleted, then lets the CRD go. */
+  /**
+   * Deletes every custom resource of a CRD being deleted, then lets the CRD go. Objects that
+   * stay (finalizers of their own) are waited for without holding the queue: the CRD is looked
+   * at again shortly, and creates stay refused meanwhile.
+   */
   async #finalize(crd: Crd): Promise<void> {
     const name = crd.metadata!.name!;
     const now = () => nowTimestamp();
@@ -271,24 +276,13 @@ export class CrdController {
       setCondition({ status }, { type: 'Terminating', status: 'True', reason: 'InstanceDeletionInProgress', message: 'CustomResource deletion is in progress' }, now()),
     );
     const served = this.#served.get(name);
-    const store = served?.versions[0] && this.#registry.store(served.versions[0].info.group, served.versions[0].info.version, served.versions[0].info.plural);
+    const first = served?.versions[0]?.info;
+    const store = first && this.#registry.store(first.group, first.version, first.plural);
     if (isConditionTrue(crd, 'Established') && store) {
-      await store.deleteCollection(undefined, () => true);
-      const deadline = Date.now() + (this.#options.cleanupTimeoutMs ?? 60_000);
-      while (store.list(undefined).entries.length > 0) {
-        if (this.#stopped) return;
-        if (Date.now() > deadline) {
-          await this.#writeStatus(name, (status) =>
-            setCondition(
-              { status },
-              { type: 'Terminating', status: 'True', reason: 'InstanceDeletionCheck', message: 'could not confirm zero CustomResources remaining: timed out waiting for the condition' },
-              now(),
-            ),
-          );
-          this.#retry(name, RETRY_MS * 5);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      if (store.list(undefined).entries.length > 0) await store.deleteCollection(undefined, () => true);
+      if (store.list(undefined).entries.length > 0) {
+        this.#retry(name, CLEANUP_POLL_MS);
+        return;
       }
       await this.#writeStatus(name, (status) =>
         setCondition({ status }, { type: 'Terminating', status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' }, now()),

@@ -31,7 +31,7 @@ import { openapiV2Plugin } from './http/openapi-v2.js';
 import { openapiV3Plugin } from './http/openapi-v3.js';
 import { parseApiPath } from './http/request-info.js';
 import websocket from '@fastify/websocket';
-import { handleResource } from './http/resources.js';
+import { handleResource, type SubresourceCreate } from './http/resources.js';
 import { reviewHandler } from './http/reviews.js';
 import { type ReadSettings } from './http/reads.js';
 import { websocketWatch } from './http/websocket.js';
@@ -52,6 +52,8 @@ import { createSyncer } from './syncer/attach.js';
 import type { Syncer } from './syncer/index.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { Registry } from './registry/registry.js';
+import { bindPod } from './registry/builtin/pod-binding.js';
+import { loadStages, type Stage } from './controllers/nodes/stages.js';
 import { CrdController } from './registry/crd/controller.js';
 import { CustomOpenAPI } from './openapi/custom-source.js';
 import { createStorage, storageHealth } from './storage/index.js';
@@ -91,9 +93,19 @@ export interface Server {
   close(): Promise<void>;
 }
 
+/** The stages of `--pod-stages FILE`; throws `cannot load --pod-stages FILE: ...`. */
+function readPodStages(file: string): readonly Stage[] {
+  try {
+    return loadStages(file);
+  } catch (err) {
+    throw new Error(`cannot load --pod-stages ${file}: ${(err as Error).message}`);
+  }
+}
+
 /** Builds the app for `config`; opens storage, loads or creates TLS material, bootstraps state. */
 export async function buildServer(config: Config): Promise<Server> {
   const releaseSchemas = acquireSchemaSource(config.openapi); // throws `cannot load --openapi FILE: ...`
+  const podStages = config.podStagesFile === undefined ? undefined : readPodStages(config.podStagesFile);
   const persistent = config.storage === 'level';
   const dataDir = resolve(config.dataDir);
   const storage = createStorage({ kind: config.storage, dataDir, eventWindow: config.eventWindow, ...(config.etcd ? { etcd: config.etcd } : {}) });
@@ -166,7 +178,11 @@ export async function buildServer(config: Config): Promise<Server> {
     const reviews = reviewHandler(() => authz.authorizer);
     versionRoutes(app, config.kubernetesVersion);
     oidcRoutes(app, { issuer: config.serviceAccountIssuer, key: saKey });
-    const creates = new Map([['serviceaccounts/token', tokenRequestHandler({ tokens: serviceAccountTokens, lookup })]]);
+    const pods = registry.store('', 'v1', 'pods')!;
+    const creates = new Map<string, SubresourceCreate>([
+      ['serviceaccounts/token', tokenRequestHandler({ tokens: serviceAccountTokens, lookup })],
+      ['pods/binding', ({ namespace, name, body, dryRun }) => bindPod(pods, namespace, name, body, { dryRun })],
+    ]);
     healthRoutes(app, {
       livez: [],
       readyz: [
@@ -191,7 +207,7 @@ export async function buildServer(config: Config): Promise<Server> {
 
     const podStore = registry.store('', 'v1', 'pods')!;
     const simulatedIO = new SimulatedPodIO({
-      stages: DEFAULT_STAGES,
+      stages: podStages ?? DEFAULT_STAGES,
       getPod: (namespace, name) => {
         try {
           return podStore.get(namespace, name);
@@ -208,7 +224,7 @@ export async function buildServer(config: Config): Promise<Server> {
     await authz.settled();
     const makeManager = (): Manager => {
       const manager = new Manager({ client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }), log: app.log });
-      for (const definition of builtinControllers({ nodes: config.hostCluster ? 0 : config.nodes, kubernetesVersion: config.kubernetesVersion, ...(tls ? { caCert: tls.caCert } : {}) })) manager.add(definition);
+      for (const definition of builtinControllers({ nodes: config.hostCluster ? 0 : config.nodes, kubernetesVersion: config.kubernetesVersion, ...(tls ? { caCert: tls.caCert } : {}), ...(podStages ? { podStages } : {}) })) manager.add(definition);
       return manager;
     };
     const controllers = makeManager();

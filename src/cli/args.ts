@@ -36,6 +36,8 @@ Flags:
   --log-level LEVEL        silent|error|warn|info|debug (default silent)
   --nodes N                simulated nodes that run pods (default 1; 0: none)
   --no-controllers         run no built-in controllers (no rollouts, garbage collection, nodes)
+  --pod-stages FILE        pod lifecycle stages of the simulated nodes, a YAML or JSON list
+                           (replaces the default stages)
   --authorization-mode M   RBAC|AlwaysAllow (default RBAC)
   --token-auth-file FILE   static bearer tokens, CSV: token,user,uid[,"group1,group2"]
   --service-account-issuer URL
@@ -84,6 +86,7 @@ export function parseCommand(argv: readonly string[]): Command {
         'no-tls': { type: 'boolean' },
         nodes: { type: 'string' },
         'no-controllers': { type: 'boolean' },
+        'pod-stages': { type: 'string' },
         'kubernetes-version': { type: 'string' },
         openapi: { type: 'string' },
         'log-level': { type: 'string' },
@@ -166,6 +169,10 @@ export function parseCommand(argv: readonly string[]): Command {
   if (values.nodes !== undefined) {
     if (!/^\d+$/.test(values.nodes) || Number(values.nodes) > 1000) throw new UsageError(`invalid --nodes "${values.nodes}": must be a number from 0 to 1000`);
     config.nodes = Number(values.nodes);
+  }
+  if (values['pod-stages'] !== undefined) {
+    if (!values['pod-stages']) throw new UsageError('invalid --pod-stages "": must name a file');
+    config.podStagesFile = values['pod-stages'];
   }
   if (values['kubernetes-version'] !== undefined) {
     if (!/^v\d+\.\d+\.\d+/.test(values['kubernetes-version']))

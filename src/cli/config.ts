@@ -44,6 +44,8 @@ export interface Config {
   controllers: boolean;
   /** Simulated nodes the node controller creates. */
   nodes: number;
+  /** `--pod-stages`: a YAML or JSON list of pod lifecycle stages replacing the default ones (read at start). */
+  podStagesFile?: string;
   /** kube-apiserver's `--token-auth-file`: CSV `token,user,uid[,"group1,group2"]` of static bearer tokens. */
   tokenAuthFile?: string;
   /** `iss` of service-account tokens, and the audience they must name (`--service-account-issuer`). */

@@ -15,6 +15,7 @@
  * Owns: the stage format, validation and matching. Must not: write objects.
  */
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import type { StoredObject } from '../../api/types.js';
 
 /** A kwok-style matchExpression over annotations. */
@@ -69,7 +70,7 @@ const PHASES = new Set(['Running', 'Succeeded', 'Failed']);
 
 /** Checks a parsed stage list; throws a TypeError naming the first mistake. */
 export function validateStages(value: unknown): Stage[] {
-  if (!Array.isArray(value)) throw new TypeError('pod stages: expected a JSON array of stages');
+  if (!Array.isArray(value)) throw new TypeError('pod stages: expected a list of stages');
   return value.map((raw, i) => {
     const stage = raw as Partial<Stage>;
     const at = `pod stages[${i}]`;
@@ -95,9 +96,10 @@ export function validateStages(value: unknown): Stage[] {
   });
 }
 
-/** Reads and checks a stage file (JSON array). */
+/** Reads and checks a stage file: a YAML or JSON list of stages. Throws (a TypeError for a bad stage) naming the mistake. */
 export function loadStages(path: string): Stage[] {
-  return validateStages(JSON.parse(readFileSync(path, 'utf8')));
+  // YAML 1.2 reads JSON too.
+  return validateStages(parseYaml(readFileSync(path, 'utf8')));
 }
 
 function expressionHolds(expr: AnnotationExpression, annotations: Readonly<Record<string, string>>): boolean {

@@ -135,3 +135,22 @@ t.test('a CRD being deleted waits for custom resources held by finalizers and re
   }
   t.pass('CRD gone once its last custom resource went');
 });
+
+t.test('CRDs in protected groups need the api-approved.kubernetes.io annotation', async (t) => {
+  const s = await testServer();
+  t.teardown(() => s.close());
+  const crd = cronTabCrd() as Json;
+  crd.metadata.name = 'crontabs.stable.k8s.io';
+  crd.spec.group = 'stable.k8s.io';
+  const missing = await s.json('POST', CRDS, crd);
+  t.equal(missing.statusCode, 422);
+  t.match(missing.json().message, 'metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111');
+  crd.metadata.annotations = { 'api-approved.kubernetes.io': 'unapproved, testing only' };
+  t.equal((await s.json('POST', CRDS, crd)).statusCode, 201);
+  const got = await established(s, 'crontabs.stable.k8s.io');
+  t.match(got.status.conditions.find((c: Json) => c.type === 'KubernetesAPIApprovalPolicyConformant'), {
+    status: 'False',
+    reason: 'UnapprovedAnnotation',
+    message: 'not approved: "unapproved, testing only"',
+  });
+});

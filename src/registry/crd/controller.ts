@@ -29,6 +29,7 @@ import type { Registry } from '../registry.js';
 import { computeNaming } from './naming.js';
 import { servedVersionsOf, type ServedVersion } from './serving.js';
 import { CLEANUP_FINALIZER, isConditionTrue, setCondition, type Crd, type CrdStatus } from './types.js';
+import { apiApprovalCondition } from './validation.js';
 
 /** What is served for one CRD. */
 interface Served {
@@ -214,6 +215,8 @@ export class CrdController {
       setCondition(holder, naming.namesAccepted, now);
       const established = accepted ? { type: 'Established', status: 'True' as const, reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' } : naming.established;
       if (!(accepted && isConditionTrue(holder, 'Established'))) setCondition(holder, established, now);
+      const approval = apiApprovalCondition(crd);
+      if (approval) setCondition(holder, approval, now);
     });
     if (changed && !deepEqual(crd.status?.acceptedNames ?? null, naming.acceptedNames))
       for (const other of this.#group(crd.spec?.group, name)) if (!isConditionTrue(other, 'NamesAccepted')) this.#enqueue(other.metadata!.name!);

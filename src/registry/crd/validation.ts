@@ -14,7 +14,7 @@ import { field, type FieldError } from '../../api/field-errors.js';
 import { isDNS1035Label, isDNS1123Subdomain } from '../../api/names.js';
 import { deepEqual } from '../codec.js';
 import { validateStructuralSchema, type JSONSchemaProps } from '../crd-schema/index.js';
-import { isConditionTrue, type Crd, type CrdColumn, type CrdNames, type CrdSubresources, type CrdVersion } from './types.js';
+import { isConditionTrue, type Crd, type CrdColumn, type CrdCondition, type CrdNames, type CrdSubresources, type CrdVersion } from './types.js';
 
 const COLUMN_TYPES = ['boolean', 'date', 'integer', 'number', 'string'];
 const COLUMN_FORMATS = ['byte', 'date', 'date-time', 'double', 'float', 'int32', 'int64', 'password'];
@@ -333,4 +333,30 @@ function validateApproval(crd: Crd, old: Crd | undefined): FieldError[] {
       ),
     ];
   return [];
+}
+
+/**
+ * The KubernetesAPIApprovalPolicyConformant condition of a CRD in a protected group
+ * (`*.k8s.io`, `*.kubernetes.io`), as apiextensions' apiapproval controller sets it; undefined
+ * for other groups.
+ */
+export function apiApprovalCondition(crd: Crd): CrdCondition | undefined {
+  if (!isProtectedGroup(crd.spec?.group ?? '')) return undefined;
+  const value = crd.metadata?.annotations?.[APPROVAL] ?? '';
+  const type = 'KubernetesAPIApprovalPolicyConformant';
+  switch (approvalState(crd.metadata?.annotations)) {
+    case 'approved':
+      return { type, status: 'True', reason: 'ApprovedAnnotation', message: `approved in ${value}` };
+    case 'bypassed':
+      return { type, status: 'False', reason: 'UnapprovedAnnotation', message: `not approved: ${JSON.stringify(value)}` };
+    case 'missing':
+      return { type, status: 'False', reason: 'MissingAnnotation', message: `protected groups must have approval annotation "${APPROVAL}", see https://github.com/kubernetes/enhancements/pull/1111` };
+    default:
+      return {
+        type,
+        status: 'False',
+        reason: 'InvalidAnnotation',
+        message: `protected groups must have approval annotation "${APPROVAL}" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111`,
+      };
+  }
 }

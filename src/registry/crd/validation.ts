@@ -48,7 +48,19 @@ function sharedOf(versions: readonly CrdVersion[]): Shared {
 
 /** The errors of a CRD on create. */
 export function validateCrd(crd: Crd): FieldError[] {
-  return [...validateName(crd), ...validateSpec(crd), ...validateStatus(crd), ...validateApproval(crd, undefined)];
+  return [...validateName(crd), ...validateSpec(crd), ...validateStatus(crd), ...validateApproval(crd, undefined), ...validatePreserveUnknownFields(crd, undefined)];
+}
+
+/** v1 forbids turning preserveUnknownFields on (kept when an old CRD already had it). */
+function validatePreserveUnknownFields(crd: Crd, old: Crd | undefined): FieldError[] {
+  if (old?.spec?.preserveUnknownFields === true || crd.spec?.preserveUnknownFields !== true) return [];
+  return [field.invalid('spec.preserveUnknownFields', true, 'cannot set to true, set x-kubernetes-preserve-unknown-fields to true in spec.versions[*].schema instead')];
+}
+
+function hasDefault(schema: unknown): boolean {
+  if (Array.isArray(schema)) return schema.some(hasDefault);
+  if (typeof schema !== 'object' || schema === null) return false;
+  return 'default' in schema || Object.values(schema).some(hasDefault);
 }
 
 /**
@@ -57,7 +69,7 @@ export function validateCrd(crd: Crd): FieldError[] {
  */
 export function validateCrdUpdate(crd: Crd, old: Crd): FieldError[] {
   const sameSpec = deepEqual(crd.spec ?? null, old.spec ?? null);
-  const errs = [...(sameSpec ? [] : validateSpec(crd)), ...validateStatus(crd), ...validateApproval(crd, old)];
+  const errs = [...(sameSpec ? [] : validateSpec(crd)), ...validateStatus(crd), ...validateApproval(crd, old), ...validatePreserveUnknownFields(crd, old)];
   const spec = crd.spec ?? {};
   const oldSpec = old.spec ?? {};
   const immutable = (path: string, now: unknown, before: unknown) => {
@@ -104,7 +116,8 @@ function validateSpec(crd: Crd): FieldError[] {
     versions.forEach((v, i) => {
       if (!v.schema?.openAPIV3Schema) errs.push(field.required(`spec.versions[${i}].schema.openAPIV3Schema`));
     });
-  if (spec.preserveUnknownFields === true) errs.push(field.invalid('spec.preserveUnknownFields', true, 'must be false in order to use defaults in the schema'));
+  if (spec.preserveUnknownFields === true && versions.some((v) => hasDefault(v.schema?.openAPIV3Schema)))
+    errs.push(field.invalid('spec.preserveUnknownFields', true, 'must be false in order to use defaults in the schema'));
 
   let storage = 0;
   const seen = new Set<string>();

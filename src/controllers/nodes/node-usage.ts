@@ -59,7 +59,7 @@ export class NodeUsage {
       this.forget(key);
       return;
     }
-    if (current && current.uid === pod.metadata.uid && current.node === node && !current.assumed) return;
+    // Requests may change in place (pod resize): always take back the old contribution.
     this.forget(key);
     this.#add(key, { uid: pod.metadata.uid, node, requests: podRequests(pod), assumed: false });
   }

@@ -1,28 +1,28 @@
 /**
- * RBAC benchmark: what authorization costs a non-admin user. Two kubemu processes in turn (this
- * module forked as `rbac.ts serve RBAC|AlwaysAllow`: memory storage, plain HTTP, no controllers,
- * a `--token-auth-file` holding one user, `bench-user` in group `bench-group`), each loaded with
- * the same policy: 1,000 RoleBindings over 10 namespaces (900 of a namespaced Role, 100 of a
- * ClusterRole), their 900 Roles and 100 ClusterRoles, subjects mixing users, groups and service
- * accounts. bench-user's rights (get, list, create configmaps) come from one of those
+ * RBAC benchmark: what authorization costs a non-admin user. Two kubemu processes side by side
+ * (this module forked as `rbac.ts serve RBAC|AlwaysAllow`: memory storage, plain HTTP, no
+ * controllers, a `--token-auth-file` holding one user, `bench-user` in group `bench-group`), each
+ * loaded with the same policy: 1,000 RoleBindings over 10 namespaces (900 of a namespaced Role,
+ * 100 of a ClusterRole), their 900 Roles and 100 ClusterRoles, subjects mixing users, groups and
+ * service accounts. bench-user's rights (get, list, create configmaps) come from one of those
  * RoleBindings only, so every request of the user walks the real decision path (system:masters
  * would short-circuit RBAC and measure nothing). AlwaysAllow is the floor: the same cluster, the
- * same user, no decision. Per mode and operation, 32 keep-alive clients as bench-user:
+ * same user, no decision. Per operation, 32 keep-alive clients as bench-user:
  *
- *   get    — GET one of 20 ConfigMaps of namespace bench-0 by name;
- *   list   — LIST of those 20 ConfigMaps;
- *   create — POST of a new ConfigMap (~200 bytes) in bench-0.
+ *   get    — GET one of 20 ConfigMaps of namespace bench-0 by name (20,000 per mode);
+ *   list   — LIST of those 20 ConfigMaps (8,000);
+ *   create — POST of a new ConfigMap (~200 bytes) in bench-0 (8,000).
  *
- * Each mode runs three times, alternating (RBAC, AlwaysAllow, RBAC, …), and the best run of each
- * operation is kept, so that one neighbour's burst on the shared machine does not decide the
- * ratio; then each server times its own authorizer on bench-user's request attributes
- * (`decisionNs`). Prints JSON: per mode and operation rps, p50/p99 and server CPU per request;
- * `cost.<op>` = 1 − RBAC rps / AlwaysAllow rps, the same by CPU per request, and by decision time
- * (the steady one on a loaded machine); the goal is a cost under 10 %. Never asserts.
+ * Each operation runs in 10 batches per mode, alternating between the two servers, so that both
+ * modes share whatever else the (shared) machine does meanwhile; then each server times its own
+ * authorizer on bench-user's request attributes (`decisionNs`). Prints JSON: per mode and
+ * operation rps (and the lowest and highest batch), p50/p99 and server CPU per request; `cost.<op>`
+ * = 1 − RBAC rps / AlwaysAllow rps, the same by CPU per request, and by decision time (the steady
+ * one on a loaded machine); the goal is a cost under 10 %. Never asserts.
  *
  * Runs standalone: `node --import tsx test/bench/rbac.ts`. `KUBEMU_BENCH_PROF=<dir>` writes a CPU
- * profile of the server per measured phase (`<dir>/rbac-<mode>-<run>-<op>.cpuprofile`; node:inspector
- * in the server process, so set-up and warm-up are left out).
+ * profile of each server per operation (`<dir>/rbac-<mode>-<op>.cpuprofile`; node:inspector in the
+ * server process, so set-up and warm-up are left out).
  * Owns: the RBAC workload. Must not: assert anything.
  */
 
@@ -47,8 +47,8 @@ const USER_BINDING = 0;
 const USER_TOKEN = 'bench-user-token';
 const CONFIGMAPS = 20;
 const CONCURRENCY = 32;
-/** Runs per mode; on a shared machine a neighbour's burst hits one run, rarely all. */
-const ROUNDS = 3;
+/** Batches per operation and mode, alternating between the modes: both share the machine's moods. */
+const BATCHES = 10;
 const OPS = { get: 20000, list: 8000, create: 8000 } as const;
 type Op = keyof typeof OPS;
 
@@ -61,23 +61,32 @@ interface Stats {
   cpu: NodeJS.CpuUsage;
 }
 
-/** One operation of one run. */
-export interface OpResult extends LoadResult {
+/** One operation in one mode, over all its batches. */
+export interface OpResult {
+  requests: number;
+  seconds: number;
+  /** Requests / seconds over all batches. */
+  rps: number;
+  /** Lowest and highest rps of a single batch: how much the machine moved under the run. */
+  batchRps: { min: number; max: number };
+  /** Median over the batches of their p50 and p99 latency. */
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
   serverCpuUsPerRequest: number;
 }
 
 /** What `benchRbac` prints. */
 export interface RbacBenchResult {
   setup: { namespaces: number; roleBindings: number; roles: number; clusterRoles: number; userBinding: string; setupSeconds: Record<Mode, number> };
-  /** The best (highest rps) of the runs of each mode, per operation. */
+  /** Both servers run at once; each operation runs BATCHES batches per mode, alternating between the modes. */
   runs: Record<Mode, Record<Op, OpResult>>;
-  /** CPU time of one authorization decision of bench-user's request (the server's authorizer called in a loop), ns; best of the runs. */
+  /** CPU time of one authorization decision of bench-user's request (the server's authorizer called in a loop), ns. */
   decisionNs: Record<Mode, Record<Op, number>>;
   /**
-   * What RBAC costs, three ways: `rps` = 1 − RBAC rps / AlwaysAllow rps; `cpu` = 1 − AlwaysAllow /
-   * RBAC server CPU per request (both move by ±20 % on a loaded shared machine); `decision` = the
-   * extra decision time over AlwaysAllow's CPU per request plus it (steady: single-threaded CPU).
-   * Goal < 0.10.
+   * What RBAC costs: `rps` = 1 − RBAC rps / AlwaysAllow rps; `cpu` = 1 − AlwaysAllow / RBAC server
+   * CPU per request; `decision` = the extra decision time over AlwaysAllow's CPU per request plus
+   * it (single-threaded CPU in a loop: steady on a loaded machine). Goal < 0.10.
    */
   cost: Record<Op, { rps: number; cpu: number; decision: number }>;
   goal: { cost: '< 0.10'; met: boolean; metByDecision: boolean };
@@ -201,13 +210,20 @@ function specs(endpoint: Endpoint, tag: string): Record<Op, LoadSpec> {
   };
 }
 
-/** One mode in a fresh server process: policy, warm-up, then each operation measured. */
-async function runMode(mode: Mode, round_: number, profDir: string | undefined): Promise<{ setupSeconds: number; ops: Record<Op, OpResult>; decisionNs: Record<Op, number> }> {
+/** A server process of one mode, loaded with the policy and warmed up. */
+interface Live {
+  mode: Mode;
+  child: ChildProcess;
+  endpoint: Endpoint;
+  setupSeconds: number;
+}
+
+async function start(mode: Mode): Promise<Live> {
   const child = fork(MODULE, ['serve', mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const endpoint = await nextMessage<Endpoint>(child, 'ready');
     const setupSeconds = await installPolicy(endpoint);
-    // The list selects the 20 fixture ConfigMaps: creates of this run would otherwise grow it.
+    // The list selects the 20 fixture ConfigMaps: the creates of the run would otherwise grow it.
     for (let i = 0; i < CONFIGMAPS; i++) {
       const res = await fetch(`${endpoint.url}/api/v1/namespaces/bench-0/configmaps/cm-${i}`, {
         method: 'PATCH',
@@ -218,73 +234,100 @@ async function runMode(mode: Mode, round_: number, profDir: string | undefined):
     }
     const warm = specs(endpoint, 'warm');
     for (const op of Object.keys(OPS) as Op[]) await load({ ...warm[op], requests: Math.min(1000, OPS[op]) }, `warm-up ${mode} ${op}`);
-    const measured = specs(endpoint, 'run');
-    const ops = {} as Record<Op, OpResult>;
-    for (const op of Object.keys(OPS) as Op[]) {
-      if (profDir) await ask(child, 'profiling', { profile: 'start' });
-      const before = (await stats(child)).cpu;
-      const result = await load(measured[op], `${mode} ${op}`);
-      const after = (await stats(child)).cpu;
-      if (profDir) await ask(child, 'profiling', { profile: 'stop', file: join(profDir, `rbac-${mode}-${round_}-${op}.cpuprofile`) });
-      const cpuUs = after.user + after.system - before.user - before.system;
-      ops[op] = { ...result, serverCpuUsPerRequest: round(cpuUs / result.requests, 1) };
-    }
-    const decisionNs = await ask<Record<Op, number>>(child, 'decisionNs', 'decide');
-    return { setupSeconds, ops, decisionNs };
-  } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    if (child.connected) child.send('close');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    return { mode, child, endpoint, setupSeconds };
+  } catch (err) {
+    await stop(child);
+    throw err;
   }
 }
 
-/** Runs RBAC and AlwaysAllow ROUNDS times each, alternating, and compares the best runs. */
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  if (child.connected) child.send('close');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Starts both servers, then runs each operation in BATCHES batches per mode, alternating
+ * (RBAC, AlwaysAllow, AlwaysAllow, RBAC, …) so that both modes share whatever else the machine
+ * does during the run; then asks each server for its decision time.
+ */
 export async function benchRbac(): Promise<RbacBenchResult> {
   const profDir = process.env.KUBEMU_BENCH_PROF;
   if (profDir) await mkdir(profDir, { recursive: true });
-  const best = {} as Record<Mode, Record<Op, OpResult>>;
-  const decisionNs = {} as Record<Mode, Record<Op, number>>;
-  const setupSeconds = {} as Record<Mode, number>;
-  for (let round_ = 1; round_ <= ROUNDS; round_++) {
+  const lives: Live[] = [];
+  try {
     for (const mode of MODES) {
-      process.stderr.write(`  rbac ${mode} run ${round_}…\n`);
-      const run = await runMode(mode, round_, profDir);
-      setupSeconds[mode] = run.setupSeconds;
-      const kept = (best[mode] ??= run.ops);
-      const fastest = (decisionNs[mode] ??= run.decisionNs);
-      for (const op of Object.keys(OPS) as Op[]) {
-        if (run.ops[op].rps > kept[op].rps) kept[op] = run.ops[op];
-        fastest[op] = Math.min(fastest[op], run.decisionNs[op]);
+      process.stderr.write(`  rbac: starting the ${mode} server and loading its policy…\n`);
+      lives.push(await start(mode));
+    }
+    const runs = {} as Record<Mode, Record<Op, OpResult>>;
+    for (const op of Object.keys(OPS) as Op[]) {
+      if (profDir) for (const live of lives) await ask(live.child, 'profiling', { profile: 'start' });
+      const batches = new Map<Mode, { result: LoadResult; cpuUs: number }[]>(MODES.map((m) => [m, []]));
+      for (let k = 0; k < BATCHES; k++) {
+        for (const live of k % 2 === 0 ? lives : [...lives].reverse()) {
+          const spec = specs(live.endpoint, `b${k}`)[op];
+          const before = (await stats(live.child)).cpu;
+          const result = await load({ ...spec, requests: Math.ceil(OPS[op] / BATCHES) }, `${live.mode} ${op}`);
+          const after = (await stats(live.child)).cpu;
+          batches.get(live.mode)!.push({ result, cpuUs: after.user + after.system - before.user - before.system });
+        }
+      }
+      if (profDir) for (const live of lives) await ask(live.child, 'profiling', { profile: 'stop', file: join(profDir, `rbac-${live.mode}-${op}.cpuprofile`) });
+      for (const mode of MODES) {
+        const list = batches.get(mode)!;
+        const requests = list.reduce((n, b) => n + b.result.requests, 0);
+        const seconds = list.reduce((n, b) => n + b.result.seconds, 0);
+        const errors = list.reduce((n, b) => n + b.result.errors, 0);
+        const rpsList = list.map((b) => b.result.rps);
+        (runs[mode] ??= {} as Record<Op, OpResult>)[op] = {
+          requests,
+          seconds: round(seconds, 2),
+          rps: round((requests - errors) / seconds, 0),
+          batchRps: { min: Math.min(...rpsList), max: Math.max(...rpsList) },
+          p50Ms: median(list.map((b) => b.result.p50Ms)),
+          p99Ms: median(list.map((b) => b.result.p99Ms)),
+          errors,
+          serverCpuUsPerRequest: round(list.reduce((n, b) => n + b.cpuUs, 0) / requests, 1),
+        };
+        process.stderr.write(`    ${mode} ${op}: ${runs[mode][op].rps} rps (batches ${rpsList.join(', ')}), ${runs[mode][op].serverCpuUsPerRequest} µs CPU per request\n`);
       }
     }
-  }
-  const cost = {} as RbacBenchResult['cost'];
-  for (const op of Object.keys(OPS) as Op[]) {
-    const rbac = best.RBAC[op];
-    const allow = best.AlwaysAllow[op];
-    const decisionUs = (decisionNs.RBAC[op] - decisionNs.AlwaysAllow[op]) / 1000;
-    cost[op] = {
-      rps: round(1 - rbac.rps / allow.rps, 3),
-      cpu: round(1 - allow.serverCpuUsPerRequest / rbac.serverCpuUsPerRequest, 3),
-      decision: round(decisionUs / (allow.serverCpuUsPerRequest + decisionUs), 3),
+    const decisionNs = {} as Record<Mode, Record<Op, number>>;
+    for (const live of lives) decisionNs[live.mode] = await ask<Record<Op, number>>(live.child, 'decisionNs', 'decide');
+    const cost = {} as RbacBenchResult['cost'];
+    for (const op of Object.keys(OPS) as Op[]) {
+      const rbac = runs.RBAC[op];
+      const allow = runs.AlwaysAllow[op];
+      const decisionUs = (decisionNs.RBAC[op] - decisionNs.AlwaysAllow[op]) / 1000;
+      cost[op] = {
+        rps: round(1 - rbac.rps / allow.rps, 3),
+        cpu: round(1 - allow.serverCpuUsPerRequest / rbac.serverCpuUsPerRequest, 3),
+        decision: round(decisionUs / (allow.serverCpuUsPerRequest + decisionUs), 3),
+      };
+    }
+    const clusterRoles = Math.ceil(BINDINGS / CLUSTER_ROLE_EVERY);
+    return {
+      setup: {
+        namespaces: NAMESPACES,
+        roleBindings: BINDINGS,
+        roles: BINDINGS - clusterRoles,
+        clusterRoles,
+        userBinding: `RoleBinding bench-0/bench-binding-${USER_BINDING} of ClusterRole bench-role-${USER_BINDING} to User bench-user`,
+        setupSeconds: Object.fromEntries(lives.map((l) => [l.mode, l.setupSeconds])) as Record<Mode, number>,
+      },
+      runs,
+      decisionNs,
+      cost,
+      goal: { cost: '< 0.10', met: Object.values(cost).every((c) => c.rps < 0.1), metByDecision: Object.values(cost).every((c) => c.decision < 0.1) },
     };
+  } finally {
+    await Promise.all(lives.map((live) => stop(live.child)));
   }
-  const clusterRoles = Math.ceil(BINDINGS / CLUSTER_ROLE_EVERY);
-  return {
-    setup: {
-      namespaces: NAMESPACES,
-      roleBindings: BINDINGS,
-      roles: BINDINGS - clusterRoles,
-      clusterRoles,
-      userBinding: `RoleBinding bench-0/bench-binding-${USER_BINDING} of ClusterRole bench-role-${USER_BINDING} to User bench-user`,
-      setupSeconds,
-    },
-    runs: best,
-    decisionNs,
-    cost,
-    goal: { cost: '< 0.10', met: Object.values(cost).every((c) => c.rps < 0.1), metByDecision: Object.values(cost).every((c) => c.decision < 0.1) },
-  };
 }
 
 /** The requests of each operation as bench-user sends them (method, URL), for the decision timing. */

@@ -6,7 +6,7 @@
  * a host cluster's pod (src/syncer/relay.ts).
  * Owns: the contract between routes and backends. Must not: hold behaviour.
  */
-import type { WebSocket } from 'ws';
+import type { RawData } from 'ws';
 import type { StoredObject } from '../../api/types.js';
 
 /** PodLogOptions as the request gave them (already validated). */
@@ -33,9 +33,25 @@ export interface StreamOptions {
   command: string[];
 }
 
+/**
+ * The part of a `ws` WebSocket a backend uses. The websocket routes hand the socket itself; the
+ * SPDY routes (spdy/) hand an endpoint that speaks the same channel protocol over SPDY streams.
+ */
+export interface ChannelSocket {
+  /** The channel subprotocol the messages follow. */
+  readonly protocol: string;
+  /** `WebSocket.OPEN` (1) while messages may be sent. */
+  readonly readyState: number;
+  send(data: Buffer | string, cb?: (err?: Error) => void): void;
+  send(data: RawData | Buffer | string, options: { binary?: boolean }, cb?: (err?: Error) => void): void;
+  close(code?: number): void;
+  on(event: 'message', listener: (data: RawData, isBinary: boolean) => void): this;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
+}
+
 /** An upgraded connection handed to a backend. */
 export interface Session {
-  socket: WebSocket;
+  socket: ChannelSocket;
   /** The negotiated websocket subprotocol (`v5.channel.k8s.io`, `v4.channel.k8s.io`, ...). */
   protocol: string;
   /** The request's query string without `?` (for a backend that forwards it). */

@@ -8,8 +8,9 @@
  * Owns: framing and subprotocol choice. Must not: know what runs behind the channels.
  */
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
 import type { Status } from '../../api/types.js';
+import type { ChannelSocket } from './backend.js';
+import { TUNNELED_PORT_FORWARD } from './spdy/upgrade.js';
 
 export const V5 = 'v5.channel.k8s.io';
 export const V4 = 'v4.channel.k8s.io';
@@ -39,7 +40,7 @@ export function streamSubresource(url: string): 'exec' | 'attach' | 'portforward
 export function servedProtocols(url: string): readonly string[] | undefined {
   const sub = streamSubresource(url);
   if (!sub) return undefined;
-  return sub === 'portforward' ? PORT_FORWARD_PROTOCOLS : REMOTE_COMMAND_PROTOCOLS;
+  return sub === 'portforward' ? [...PORT_FORWARD_PROTOCOLS, TUNNELED_PORT_FORWARD] : REMOTE_COMMAND_PROTOCOLS;
 }
 
 /** The first protocol the client offers that `served` holds (the client's order decides). */
@@ -87,7 +88,7 @@ export function exitStatus(code: number, command: readonly string[]): Status {
 
 /** Server side of a remote-command connection, decoded into channel callbacks. */
 export class RemoteCommandChannels {
-  readonly #socket: WebSocket;
+  readonly #socket: ChannelSocket;
   readonly #protocol: string;
   #closed = false;
 
@@ -96,7 +97,7 @@ export class RemoteCommandChannels {
    * stdin (v5) or the connection, `onResize` for terminal sizes.
    */
   constructor(
-    socket: WebSocket,
+    socket: ChannelSocket,
     protocol: string,
     handlers: { onStdin?: (data: Buffer) => void; onStdinEnd?: () => void; onResize?: (size: { Width: number; Height: number }) => void; onClose?: () => void },
   ) {

@@ -2,17 +2,25 @@
  * Routes of the pod-io subresources: `GET pods/<name>/log` (a text stream), and `pods/<name>/
  * exec|attach|portforward` upgraded to a websocket (GET with a channel subprotocol). Every check
  * that upstream makes before reaching a kubelet runs BEFORE the upgrade, so a refused request is
- * an ordinary HTTP Status and the client shows its message. SPDY/3.1 upgrades (kubectl ≤ 1.29,
- * and 1.30+'s fallback) are not served: they get a 400 Status that says so, after the same checks.
- * Owns: HTTP/websocket entry of pod I/O. Must not: produce pod output (backends do).
+ * an ordinary HTTP Status and the client shows its message. SPDY/3.1 upgrades (POST; kubectl
+ * ≤ 1.29, 1.30's port-forward and fallback) and 1.31+'s SPDY-in-websocket port-forward tunnel are
+ * served by spdy/, which drives the same backend calls through a channel endpoint.
+ * Owns: HTTP/websocket/SPDY entry of pod I/O. Must not: produce pod output (backends do).
  */
+import type { Duplex } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { badRequest, isStatusError } from '../../api/errors.js';
 import type { StoredObject } from '../../api/types.js';
-import type { PodIO } from './backend.js';
-import { offeredProtocols, pickProtocol, PORT_FORWARD_PROTOCOLS, REMOTE_COMMAND_PROTOCOLS, frame, ERROR } from './channel.js';
+import type { ChannelSocket, PodIO } from './backend.js';
+import { offeredProtocols, pickProtocol, servedProtocols, frame, ERROR } from './channel.js';
 import { logOptions, portForwardPorts, requireNode, streamOptions, type RawQuery } from './options.js';
+import { portForwardOverSpdy } from './spdy/portforward.js';
+import { remoteCommandOverSpdy } from './spdy/remotecommand.js';
+import type { SpdySession, Transport } from './spdy/session.js';
+import {
+  acceptSpdyTunnel, acceptSpdyUpgrade, isSpdyUpgrade, negotiateStreamProtocol, SPDY_PORT_FORWARD_PROTOCOLS, SPDY_REMOTE_COMMAND_PROTOCOLS, TUNNELED_PORT_FORWARD,
+} from './spdy/upgrade.js';
 
 /** What the routes need. */
 export interface PodIORouteOptions {
@@ -29,6 +37,8 @@ type Params = { namespace: string; name: string };
 interface Checked {
   pod: StoredObject;
   run: (socket: WebSocket) => void;
+  /** The SPDY session of this request on `transport` (POST upgrade or websocket tunnel). */
+  spdy: (transport: Transport) => SpdySession;
 }
 
 const CHECKED = Symbol('pod-io-checked');
@@ -42,10 +52,23 @@ function queryString(request: FastifyRequest): string {
   return at < 0 ? '' : request.url.slice(at + 1);
 }
 
-function spdyRefusal(sub: Sub): Error {
-  const protocols = sub === 'portforward' ? PORT_FORWARD_PROTOCOLS : REMOTE_COMMAND_PROTOCOLS;
-  const kubectl = sub === 'portforward' ? 'kubemu does not serve `kubectl port-forward`, which needs SPDY' : 'use kubectl 1.30 or newer, which speaks websockets';
-  return badRequest(`kubemu serves pods/${sub} over websockets only (subprotocols ${protocols.join(', ')}); SPDY/3.1 upgrades are not supported: ${kubectl}`);
+function noProtocol(sub: Sub, offered: string[]): Error {
+  return badRequest(`unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${servedProtocols(`/api/v1/namespaces/n/pods/p/${sub}`)!.join(' ')}]`);
+}
+
+/** A backend that refused to start: its Status on the error channel (port forwarding: the message on channel 1). */
+function reportStartError(socket: ChannelSocket, err: unknown, portForward = false): void {
+  const status = isStatusError(err) ? err.status : badRequest(String(err)).status;
+  const message = portForward ? frame(1, String(status.message ?? '')) : frame(ERROR, JSON.stringify(status));
+  socket.send(message, () => socket.close(1000));
+}
+
+/** The socket and the bytes after the request head of an upgrade that @fastify/websocket routed. */
+function upgradedSocket(request: FastifyRequest): { socket: Duplex; head: Buffer | undefined } {
+  const raw = request.raw as FastifyRequest['raw'] & Record<symbol, unknown>;
+  const headKey = Object.getOwnPropertySymbols(raw).find((k) => k.description === 'ws-head');
+  const head = headKey ? raw[headKey] : undefined;
+  return { socket: raw.socket, head: Buffer.isBuffer(head) ? head : undefined };
 }
 
 /** Registers the pod-io routes on `app` (after authentication and authorization). */
@@ -87,21 +110,30 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
       if (sub === 'portforward') {
         const ports = portForwardPorts(query);
         requireNode(pod);
-        return { pod, run: (socket) => options.backend(pod).portForward(pod, ports, { socket, protocol: socket.protocol, query: queryString(request) }) };
+        const forward = (port: number, socket: ChannelSocket) => options.backend(pod).portForward(pod, [port], { socket, protocol: socket.protocol, query: `ports=${port}` });
+        return {
+          pod,
+          run: (socket) => options.backend(pod).portForward(pod, ports, { socket, protocol: socket.protocol, query: queryString(request) }),
+          spdy: (transport) => portForwardOverSpdy(transport, forward, (socket, err) => reportStartError(socket, err, true)),
+        };
       }
       const opts = streamOptions(pod, query, sub);
       requireNode(pod);
       const backend = options.backend(pod);
       const start = sub === 'exec' ? backend.exec.bind(backend) : backend.attach.bind(backend);
-      return { pod, run: (socket) => start(pod, opts, { socket, protocol: socket.protocol, query: queryString(request) }) };
+      return {
+        pod,
+        run: (socket) => start(pod, opts, { socket, protocol: socket.protocol, query: queryString(request) }),
+        spdy: (transport) => remoteCommandOverSpdy(transport, opts, (socket) => start(pod, opts, { socket, protocol: socket.protocol, query: queryString(request) }), reportStartError),
+      };
     };
-    const served = sub === 'portforward' ? PORT_FORWARD_PROTOCOLS : REMOTE_COMMAND_PROTOCOLS;
     app.route({
       method: 'GET',
       url: `${base}/${sub}`,
       preHandler: async (request: FastifyRequest) => {
         const checked = check(request);
-        if (isWebsocket(request) && !pickProtocol(offeredProtocols(request.headers['sec-websocket-protocol']), served)) throw spdyRefusal(sub);
+        const offered = offeredProtocols(request.headers['sec-websocket-protocol']);
+        if (isWebsocket(request) && !pickProtocol(offered, servedProtocols(request.url)!)) throw noProtocol(sub, offered);
         (request as WithChecked)[CHECKED] = checked;
       },
       handler: async () => {
@@ -111,7 +143,8 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
         const checked = (request as WithChecked)[CHECKED];
         try {
           if (!checked) throw badRequest('Upgrade request required');
-          checked.run(socket);
+          if (socket.protocol === TUNNELED_PORT_FORWARD) acceptSpdyTunnel(socket, checked.spdy);
+          else checked.run(socket);
         } catch (err) {
           const status = isStatusError(err) ? err.status : badRequest(String(err)).status;
           socket.send(frame(ERROR, JSON.stringify(status)), () => socket.close(1000));
@@ -121,10 +154,14 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
     app.route({
       method: 'POST',
       url: `${base}/${sub}`,
-      preHandler: async (request: FastifyRequest) => {
-        check(request);
+      preHandler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const checked = check(request);
         if (!isUpgrade(request)) throw badRequest('Upgrade request required');
-        throw spdyRefusal(sub);
+        if (!isSpdyUpgrade(request.headers)) throw badRequest(`unsupported upgrade ${JSON.stringify(String(request.headers.upgrade))}: pods/${sub} upgrades to SPDY/3.1 on POST, or to a websocket on GET`);
+        const protocol = negotiateStreamProtocol(request.headers, sub === 'portforward' ? SPDY_PORT_FORWARD_PROTOCOLS : SPDY_REMOTE_COMMAND_PROTOCOLS);
+        const { socket, head } = upgradedSocket(request);
+        reply.hijack();
+        acceptSpdyUpgrade(socket, head, protocol, checked.spdy);
       },
       handler: async () => {
         throw badRequest('Upgrade request required');

@@ -81,6 +81,10 @@ export const serviceAccountToken = scenario({
     await out(['create', 'rolebinding', 'reader-pods', '--role=pod-reader', `--serviceaccount=${ns}:reader`], 'rolebinding.rbac.authorization.k8s.io/reader-pods created\n', 'create rolebinding');
     const token = expectSuccess(await ctx.kubectl(['-n', ns, 'create', 'token', 'reader', '--duration=10m']), 'create token').trim();
     expectMatch(token, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'create token prints a JWT');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Json;
+    expectEqual(pick(claims, 'sub'), `system:serviceaccount:${ns}:reader`, 'sub claim of the token');
+    expectEqual(Number(pick(claims, 'exp')) - Number(pick(claims, 'iat')), 600, 'exp - iat of a --duration=10m token');
+    expectFailure(await ctx.kubectl(['-n', ns, 'create', 'token', 'nobody']), 'error: failed to create token: serviceaccounts "nobody" not found', 'create token for a missing ServiceAccount');
     const saUid = pick(JSON.parse(expectSuccess(await ctx.kubectl(['-n', ns, 'get', 'serviceaccount', 'reader', '-o', 'json']), 'get serviceaccount')) as Json, 'metadata.uid');
     const user = `system:serviceaccount:${ns}:reader`;
 

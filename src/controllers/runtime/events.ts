@@ -14,6 +14,7 @@ import type { KubeObject } from '../../api/types.js';
 import { RESOURCES, type Client } from '../../client/types.js';
 import { EventCorrelator, eventName, type CoreEvent, type CorrelatorOptions, type ObjectReference } from './event-correlator.js';
 import { errorFields, silentLogger, type Logger } from './log.js';
+import { yieldToEventLoop } from './yield.js';
 
 export type { CoreEvent, ObjectReference } from './event-correlator.js';
 
@@ -106,6 +107,8 @@ export class EventRecorder {
   }
 
   async #write(event: CoreEvent, patch: boolean, key: string): Promise<void> {
+    // Thousands of events can queue up in a rollout: write them a time slice at a time.
+    await yieldToEventLoop();
     const { name, namespace } = event.metadata;
     try {
       if (patch) {

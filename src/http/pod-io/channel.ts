@@ -10,7 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Status } from '../../api/types.js';
 import type { ChannelSocket } from './backend.js';
-import { TUNNELED_PORT_FORWARD } from './spdy/upgrade.js';
+import { TUNNELED_PORT_FORWARD_TOKEN } from './spdy/upgrade.js';
 
 export const V5 = 'v5.channel.k8s.io';
 export const V4 = 'v4.channel.k8s.io';
@@ -40,7 +40,7 @@ export function streamSubresource(url: string): 'exec' | 'attach' | 'portforward
 export function servedProtocols(url: string): readonly string[] | undefined {
   const sub = streamSubresource(url);
   if (!sub) return undefined;
-  return sub === 'portforward' ? [...PORT_FORWARD_PROTOCOLS, TUNNELED_PORT_FORWARD] : REMOTE_COMMAND_PROTOCOLS;
+  return sub === 'portforward' ? [...PORT_FORWARD_PROTOCOLS, TUNNELED_PORT_FORWARD_TOKEN] : REMOTE_COMMAND_PROTOCOLS;
 }
 
 /** The first protocol the client offers that `served` holds (the client's order decides). */

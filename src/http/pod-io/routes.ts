@@ -19,7 +19,8 @@ import { portForwardOverSpdy } from './spdy/portforward.js';
 import { remoteCommandOverSpdy } from './spdy/remotecommand.js';
 import type { SpdySession, Transport } from './spdy/session.js';
 import {
-  acceptSpdyTunnel, acceptSpdyUpgrade, isSpdyUpgrade, negotiateStreamProtocol, SPDY_PORT_FORWARD_PROTOCOLS, SPDY_REMOTE_COMMAND_PROTOCOLS, TUNNELED_PORT_FORWARD,
+  acceptSpdyTunnel, acceptSpdyUpgrade, aliasTunnelProtocol, isSpdyUpgrade, negotiateStreamProtocol, restoreTunnelProtocol,
+  SPDY_PORT_FORWARD_PROTOCOLS, SPDY_REMOTE_COMMAND_PROTOCOLS, TUNNELED_PORT_FORWARD, TUNNELED_PORT_FORWARD_TOKEN,
 } from './spdy/upgrade.js';
 
 /** What the routes need. */
@@ -53,7 +54,7 @@ function queryString(request: FastifyRequest): string {
 }
 
 function noProtocol(sub: Sub, offered: string[]): Error {
-  return badRequest(`unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${servedProtocols(`/api/v1/namespaces/n/pods/p/${sub}`)!.join(' ')}]`);
+  return badRequest(`unable to upgrade: unable to negotiate protocol: client supports [${offered.join(' ')}], server supports [${servedProtocols(`/api/v1/namespaces/n/pods/p/${sub}`)!.map((p) => (p === TUNNELED_PORT_FORWARD_TOKEN ? TUNNELED_PORT_FORWARD : p)).join(' ')}]`);
 }
 
 /** A backend that refused to start: its Status on the error channel (port forwarding: the message on channel 1). */
@@ -73,6 +74,7 @@ function upgradedSocket(request: FastifyRequest): { socket: Duplex; head: Buffer
 
 /** Registers the pod-io routes on `app` (after authentication and authorization). */
 export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): void {
+  (app as FastifyInstance & { websocketServer?: { on(event: 'headers', listener: (lines: string[]) => void): void } }).websocketServer?.on('headers', restoreTunnelProtocol);
   const base = '/api/v1/namespaces/:namespace/pods/:name';
 
   app.get(`${base}/log`, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -132,6 +134,7 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
       url: `${base}/${sub}`,
       preHandler: async (request: FastifyRequest) => {
         const checked = check(request);
+        if (sub === 'portforward' && isWebsocket(request)) aliasTunnelProtocol(request.raw.headers);
         const offered = offeredProtocols(request.headers['sec-websocket-protocol']);
         if (isWebsocket(request) && !pickProtocol(offered, servedProtocols(request.url)!)) throw noProtocol(sub, offered);
         (request as WithChecked)[CHECKED] = checked;
@@ -143,7 +146,7 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
         const checked = (request as WithChecked)[CHECKED];
         try {
           if (!checked) throw badRequest('Upgrade request required');
-          if (socket.protocol === TUNNELED_PORT_FORWARD) acceptSpdyTunnel(socket, checked.spdy);
+          if (socket.protocol === TUNNELED_PORT_FORWARD_TOKEN) acceptSpdyTunnel(socket, checked.spdy);
           else checked.run(socket);
         } catch (err) {
           const status = isStatusError(err) ? err.status : badRequest(String(err)).status;

@@ -21,7 +21,28 @@ export const SPDY_PORT_FORWARD_PROTOCOLS: readonly string[] = ['portforward.k8s.
 /** The websocket subprotocol of SPDY tunnelled port forwarding (kubectl 1.31+). */
 export const TUNNELED_PORT_FORWARD = 'SPDY/3.1+portforward.k8s.io';
 
+/**
+ * The tunnel's subprotocol as `ws` accepts it: `ws` refuses subprotocols that are not RFC 6455
+ * tokens, and `/` is not a token character. {@link aliasTunnelProtocol} renames the client's
+ * offer before `ws` parses it, {@link restoreTunnelProtocol} names it again in the 101 answer.
+ */
+export const TUNNELED_PORT_FORWARD_TOKEN = 'SPDY-3.1+portforward.k8s.io';
+
 const PROTOCOL_HEADER = 'x-stream-protocol-version';
+
+/** Rewrites an offered {@link TUNNELED_PORT_FORWARD} in `headers` to its token form; true when it did. */
+export function aliasTunnelProtocol(headers: IncomingHttpHeaders): boolean {
+  const offered = headers['sec-websocket-protocol'];
+  if (typeof offered !== 'string' || !offered.includes(TUNNELED_PORT_FORWARD)) return false;
+  headers['sec-websocket-protocol'] = offered.split(',').map((p) => (p.trim() === TUNNELED_PORT_FORWARD ? TUNNELED_PORT_FORWARD_TOKEN : p.trim())).join(', ');
+  return true;
+}
+
+/** `ws`'s `headers` event: the 101 answer names the tunnel protocol as the client spelled it. */
+export function restoreTunnelProtocol(lines: string[]): void {
+  const at = lines.findIndex((line) => /^sec-websocket-protocol:/i.test(line) && line.includes(TUNNELED_PORT_FORWARD_TOKEN));
+  if (at >= 0) lines[at] = `Sec-WebSocket-Protocol: ${TUNNELED_PORT_FORWARD}`;
+}
 
 /** True when the request asks to upgrade to SPDY/3.1. */
 export function isSpdyUpgrade(headers: IncomingHttpHeaders): boolean {

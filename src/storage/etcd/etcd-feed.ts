@@ -204,6 +204,20 @@ export class EtcdFeed {
     if (events.length > 0) this.#publish(events);
   }
 
+  /**
+   * Delivers the events of a transaction this replica just committed, without waiting for the
+   * watch to echo them (the echo is then skipped as already delivered). Returns false, delivering
+   * nothing, when they do not follow the delivered revision (the caller then waits for the feed).
+   */
+  deliverOwn(events: StorageEvent[]): boolean {
+    if (this.#stopped) return false;
+    const fresh = events.filter((e) => e.revision > this.#delivered);
+    if (fresh.length === 0) return true;
+    if (fresh[0]!.revision !== this.#delivered + 1) return false;
+    this.#publish(fresh);
+    return true;
+  }
+
   #publish(events: StorageEvent[]): void {
     this.#delivered = events[events.length - 1]!.revision;
     this.#options.deliver(events);

@@ -71,6 +71,11 @@ export class EtcdStorage implements Storage {
   #closing: Promise<void> | undefined;
   /** Every key's revisions as delivered by the feed. */
   readonly #durable = new Map<string, IndexEntry>();
+  /**
+   * Every key's value as delivered by the feed: the prevValue of the next write's event. The
+   * same bytes the subscribers (the watch cache) keep, so it costs references, not copies.
+   */
+  readonly #values = new Map<string, Uint8Array>();
   /** Keys with a pending write → the newest one. */
   readonly #pending = new Map<string, PendingWrite>();
   #assigned = 0;
@@ -139,8 +144,10 @@ export class EtcdStorage implements Storage {
       for (;;) {
         const page = await client.kv.range({ key: from, range_end: EtcdKeys.endOf(start), revision: at, limit: 1000 });
         for (const kv of page.kvs) {
-          const { createRevision, modRevision } = decodeObject(kv.value);
-          this.#durable.set(keys.objectKeyOf(kv.key), { createRevision, modRevision });
+          const { createRevision, modRevision, value } = decodeObject(kv.value);
+          const key = keys.objectKeyOf(kv.key);
+          this.#durable.set(key, { createRevision, modRevision });
+          this.#values.set(key, value);
         }
         if (!page.more || page.kvs.length === 0) break;
         from = Buffer.concat([page.kvs[page.kvs.length - 1]!.key, Buffer.from([0])]);
@@ -472,7 +479,11 @@ export class EtcdStorage implements Storage {
     const first = new Map<string, PendingWrite>();
     for (const write of chunk) if (!first.has(write.key)) first.set(write.key, write);
     const toRead = [...first.values()].filter((w) => w.kind !== 'create').map((w) => w.key);
-    if (toRead.length > 0) {
+    if (base === feed.delivered) {
+      // The index holds every write up to `base`, and the compare below holds only if etcd is
+      // still at `base`: the delivered values are exactly what etcd has (no read round trip).
+      for (const key of toRead) values.set(key, this.#values.get(key));
+    } else if (toRead.length > 0) {
       const read = await client.kv.txn({
         compare: [counterIs],
         success: toRead.map((key) => ({ request_range: { key: keys.object(key) } })),
@@ -519,6 +530,8 @@ export class EtcdStorage implements Storage {
     if (compactTo > this.#compacted) this.#compacted = compactTo;
     if (compactTo >= this.#compactTo) this.#compactTo = 0;
     if (compactTo > 0 && res.header.revision) this.#compactEtcd(res.header.revision, compactTo);
+    // Committed: etcd holds exactly these records after `base`, so they are delivered at once.
+    this.#feed!.deliverOwn(chunk.map((write) => decodeEvent(write.revision, write.record!)));
     await this.#acknowledge(chunk, last);
     return 'ok';
   }
@@ -604,10 +617,13 @@ export class EtcdStorage implements Storage {
   /** Applies delivered events to the index, forgets pending writes they cover, notifies subscribers. */
   #onEvents(events: StorageEvent[]): void {
     for (const event of events) {
-      if (event.type === 'delete') this.#durable.delete(event.key);
-      else {
+      if (event.type === 'delete') {
+        this.#durable.delete(event.key);
+        this.#values.delete(event.key);
+      } else {
         const createRevision = event.created ? event.revision : (this.#durable.get(event.key)?.createRevision ?? event.revision);
         this.#durable.set(event.key, { createRevision, modRevision: event.revision });
+        this.#values.set(event.key, event.value);
       }
       const pending = this.#pending.get(event.key);
       if (pending && pending.revision <= event.revision) this.#pending.delete(event.key);

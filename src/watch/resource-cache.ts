@@ -232,6 +232,16 @@ export class ResourceCache {
     return false;
   }
 
+  /**
+   * Ends every watcher (the resource stopped being served: its CRD went): each is told as a
+   * watcher that fell behind is, so clients re-list and find the resource gone.
+   */
+  closeWatchers(message: string): void {
+    const watchers = [...this.#watchers];
+    this.#watchers.clear();
+    for (const watcher of watchers) watcher.onExpired(message);
+  }
+
   #drop(watcher: Watcher): () => void {
     this.#watchers.delete(watcher);
     watcher.onExpired('the watch fell too far behind and was closed; list and watch again');

@@ -97,9 +97,11 @@ export class WatchCache {
     return cache;
   }
 
-  /** Drops the cache of a prefix (a CRD went away). */
+  /** Drops the cache of a prefix (a CRD went away) and ends its watches. */
   unregister(prefix: string): void {
+    const registered = this.#caches.get(prefix);
     this.#caches.delete(prefix);
+    registered?.cache.closeWatchers('the resource is no longer served');
   }
 
   #onEvents(events: readonly StorageEvent[]): void {

@@ -72,7 +72,7 @@ t.test('client-node informer follows a custom resource', async (t) => {
   await eventually(() => seen.includes('delete seed'), 'the cleanup deleting seed');
 });
 
-t.test('a watch of a non-storage version sees objects at that version', async (t) => {
+t.test('a watch of a non-storage version sees objects at that version and ends when the CRD goes', async (t) => {
   t.setTimeout(60_000);
   const kubemu = await startKubemu({ controllers: false });
   t.teardown(() => kubemu.close());
@@ -84,9 +84,16 @@ t.test('a watch of a non-storage version sees objects at that version', async (t
   await established(ext);
   const events: Array<{ type: string; apiVersion?: string }> = [];
   const watch = new Watch(kc);
-  const request = await watch.watch(`/apis/${GROUP}/v1beta1/namespaces/default/widgets`, {}, (type, obj: KubernetesObject) => events.push({ type, apiVersion: obj.apiVersion }), () => {});
+  let ended = false;
+  const request = await watch.watch(`/apis/${GROUP}/v1beta1/namespaces/default/widgets`, {}, (type, obj: KubernetesObject) => events.push({ type, apiVersion: obj.apiVersion }), () => {
+    ended = true;
+  });
   t.teardown(() => request.abort());
   await custom.createNamespacedCustomObject({ group: GROUP, version: 'v1', namespace: 'default', plural: 'widgets', body: { apiVersion: `${GROUP}/v1`, kind: 'Widget', metadata: { name: 'w' }, spec: { color: 'green' } } });
   await eventually(() => events.length === 1, 'the ADDED event');
   t.same(events, [{ type: 'ADDED', apiVersion: `${GROUP}/v1beta1` }]);
+
+  await ext.deleteCustomResourceDefinition({ name: 'widgets.example.kubemu.dev' });
+  await eventually(() => ended, 'the watch to end once the CRD is gone');
+  t.same(events.map((e) => e.type), ['ADDED', 'DELETED', 'ERROR'], 'the cleanup deletes the object, then the watch ends with an error event');
 });

@@ -123,3 +123,24 @@ t.test('server-side apply merges list-map entries by the schema keys', async (t)
   t.equal(second.statusCode, 200, second.body);
   t.same(second.json().spec.ports.map((p: Json) => p.name).sort(), ["http", "https"], "entries of both managers kept");
 });
+
+t.test('cluster-scoped custom resources', async (t) => {
+  const s = await testServer();
+  t.teardown(() => s.close());
+  const crd = widgetCrd() as Json;
+  crd.spec.scope = 'Cluster';
+  for (const v of crd.spec.versions) delete v.selectableFields;
+  t.equal((await s.json('POST', CRDS, crd)).statusCode, 201);
+  await s.server.crds.idle();
+  const url = '/apis/example.kubemu.dev/v1/widgets';
+  const created = await s.json('POST', url, { metadata: { name: 'c', namespace: 'ignored' }, spec: { color: 'red' } });
+  t.equal(created.statusCode, 201, created.body);
+  t.notOk(created.json().metadata.namespace, 'no namespace on a cluster-scoped object');
+  t.equal((await s.json('GET', `${url}/c`)).statusCode, 200);
+  t.equal((await s.json('GET', '/apis/example.kubemu.dev/v1/namespaces/default/widgets')).statusCode, 404);
+  const refused = await s.json('GET', `${url}?fieldSelector=metadata.namespace%3Dx`);
+  t.equal(refused.statusCode, 400);
+  t.match(refused.json().message, 'field label not supported: metadata.namespace');
+  const list = (await s.json('GET', '/apis/example.kubemu.dev/v1')).json();
+  t.equal(list.resources[0].namespaced, false);
+});

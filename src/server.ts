@@ -228,30 +228,48 @@ export async function buildServer(config: Config): Promise<Server> {
       return manager;
     };
     const controllers = makeManager();
-    // Replicas on etcd: the controllers run on the holder of the kube-controller-manager Lease only.
-    const elector = config.controllers && config.storage === 'etcd' ? leaderElectedControllers({
+    const hostCluster = config.hostCluster;
+    const makeSyncer = hostCluster ? () => createSyncer(hostCluster, {
+      virtual: new LocalClient(registry, { fieldManager: 'kubemu-syncer' }),
+      log: app.log,
+      issue: (spec) => serviceAccountTokens.issue(spec),
+      audiences: serviceAccountTokens.audiences,
+      ...(tls ? { caCert: tls.caCert } : {}),
+    }) : undefined;
+    // Replicas on etcd: the controllers and the syncer run on the holder of the
+    // kube-controller-manager Lease only (a new Manager and syncer per term: each starts once).
+    const leaderTerm = (manager: Manager) => ({
+      start: async () => {
+        if (config.controllers) await manager.start();
+        if (makeSyncer) {
+          syncer = makeSyncer();
+          await syncer.syncer.start();
+        }
+      },
+      stop: async () => {
+        const running = syncer;
+        syncer = undefined;
+        await running?.syncer.stop().catch((err: unknown) => app.log.warn({ err }, 'stopping the syncer'));
+        running?.close();
+        await manager.stop();
+      },
+    });
+    const elector = (config.controllers || makeSyncer) && config.storage === 'etcd' ? leaderElectedControllers({
       client: new LocalClient(registry, { fieldManager: 'kube-controller-manager' }),
-      first: controllers,
-      make: makeManager,
+      first: leaderTerm(controllers),
+      make: () => leaderTerm(makeManager()),
       ...(config.leaderElectLeaseSeconds ? { leaseDurationSeconds: config.leaderElectLeaseSeconds } : {}),
       onError: (err) => app.log.warn({ err }, 'leader election'),
     }) : undefined;
     if (config.controllers && !elector) await controllers.start();
-    if (config.hostCluster) {
-      syncer = createSyncer(config.hostCluster, {
-        virtual: new LocalClient(registry, { fieldManager: 'kubemu-syncer' }),
-        log: app.log,
-        issue: (spec) => serviceAccountTokens.issue(spec),
-        audiences: serviceAccountTokens.audiences,
-        ...(tls ? { caCert: tls.caCert } : {}),
-      });
+    if (makeSyncer && !elector) {
+      syncer = makeSyncer();
       try {
         await syncer.syncer.start();
       } catch (err) {
         // Stop what already runs before refusing (the outer catch closes storage).
         await syncer.syncer.stop().catch(() => undefined);
         syncer.close();
-        await elector?.stop();
         await controllers.stop();
         await app.close();
         authz.stop();
@@ -259,7 +277,9 @@ export async function buildServer(config: Config): Promise<Server> {
         registry.stop();
         throw err;
       }
-      const relay = relayForHostCluster(config.hostCluster);
+    }
+    if (hostCluster) {
+      const relay = relayForHostCluster(hostCluster);
       selectPodIO ??= () => relay;
     }
     const tokenSecrets = startLegacyTokenFiller({
@@ -288,11 +308,13 @@ export async function buildServer(config: Config): Promise<Server> {
       setPodIO: (select) => {
         selectPodIO = select;
       },
-      syncer: syncer?.syncer,
+      get syncer() {
+        return syncer?.syncer;
+      },
       close: async () => {
+        await elector?.stop();
         await syncer?.syncer.stop();
         syncer?.close();
-        await elector?.stop();
         await controllers.stop();
         await app.close();
         await tokenSecrets.stop();

@@ -1,8 +1,9 @@
 /**
  * pods/log, exec, attach and portforward on simulated nodes, through kubectl 1.27, 1.30, 1.31
  * and 1.33: log lines from the kubemu.dev/log annotation, follow, tail and timestamps; exec's
- * built-in commands and exit codes over websockets (1.30+), the SPDY refusal (1.27); upstream
- * errors for unknown containers, unscheduled and waiting pods; discovery of the subresources.
+ * built-in commands and exit codes over websockets (1.30+) and SPDY (1.27; more in
+ * spdy-kubectl.test.ts); upstream errors for unknown containers, unscheduled and waiting pods;
+ * discovery of the subresources.
  */
 import t from 'tap';
 import { WebSocket } from 'ws';
@@ -72,11 +73,6 @@ for (const version of ['1.27', '1.30', '1.31', '1.33']) {
     t.match(bad.stderr, 'container nope is not valid for pod web');
 
     const echo = await run(['exec', 'web', '-c', 'app', '--', 'echo', 'hi']);
-    if (version === '1.27') {
-      t.not(echo.code, 0, 'SPDY-only kubectl cannot exec');
-      t.match(echo.stderr, 'SPDY/3.1 upgrades are not supported: use kubectl 1.30 or newer');
-      return;
-    }
     t.equal(echo.stdout, 'hi\n', 'exec echo');
     t.equal(echo.code, 0);
     const exit3 = await run(['exec', 'web', '-c', 'app', '--', 'sh', '-c', 'exit 3']);
@@ -127,11 +123,7 @@ t.test('discovery lists the pod I/O subresources as upstream', async (t) => {
   for (const sub of ['exec', 'attach', 'portforward']) t.same(verbs[`pods/${sub}`], ['create', 'get'], sub);
 });
 
-t.test('port-forward: kubectl gets a clear refusal, a v4.channel.k8s.io client an echo', async (t) => {
-  const bin = kubectlBinary('1.33') ?? 'kubectl';
-  const pf = await kubectl(bin, kube.kubeconfigPath, ['port-forward', 'pod/web', '0:8080', '--request-timeout=10s']);
-  t.not(pf.code, 0);
-  t.match(pf.stderr, 'kubemu serves pods/portforward over websockets only');
+t.test('port-forward: a v4.channel.k8s.io client gets an echo (kubectl: spdy-kubectl.test.ts)', async (t) => {
   const config = parseYaml(readFileSync(kube.kubeconfigPath, 'utf8')) as { users: { user: Record<string, string> }[]; clusters: { cluster: Record<string, string> }[] };
   const user = config.users[0]!.user;
   const ca = Buffer.from(config.clusters[0]!.cluster['certificate-authority-data']!, 'base64').toString();

@@ -79,7 +79,14 @@ export function kubeletController(stages: readonly Stage[]): ControllerDefinitio
       const pods = ctx.informers.informer(RESOURCES.pods, { indexers: { nodeName: byNodeName } });
       const nodes = ctx.informers.informer(RESOURCES.nodes);
       const onNode = (node: StoredObject) => pods.byIndex('nodeName', node.metadata.name).map(keyOf);
-      return { reconciler: new KubeletReconciler(ctx.client, pods, nodes, stages), sources: [{ informer: pods }, { informer: nodes, map: onNode }] };
+      return {
+        reconciler: new KubeletReconciler(ctx.client, pods, nodes, stages),
+        sources: [
+          { informer: pods },
+          // A node's status heartbeats change nothing for its pods; its appearing, going or (not) being simulated does.
+          { informer: nodes, map: onNode, mapUpdate: (o, n) => (isSimulated(o) === isSimulated(n) ? [] : onNode(n)) },
+        ],
+      };
     },
   };
 }

@@ -144,3 +144,28 @@ t.test('cluster-scoped custom resources', async (t) => {
   const list = (await s.json('GET', '/apis/example.kubemu.dev/v1')).json();
   t.equal(list.resources[0].namespaced, false);
 });
+
+t.test('moving the storage version: storedVersions accumulates, objects stay readable at every version', async (t) => {
+  const s = await withWidgets(t);
+  t.equal((await s.json('POST', V1, { metadata: { name: 'old' }, spec: { color: 'red' } })).statusCode, 201);
+  const crd = (await s.json('GET', `${CRDS}/widgets.example.kubemu.dev`)).json();
+  crd.spec.versions[0].storage = true; // v1beta1
+  crd.spec.versions[1].storage = false; // v1
+  const moved = await s.json('PUT', `${CRDS}/widgets.example.kubemu.dev`, crd);
+  t.equal(moved.statusCode, 200, moved.body);
+  t.same(moved.json().status.storedVersions, ['v1', 'v1beta1']);
+  await s.server.crds.idle();
+  t.equal((await s.json('POST', V1, { metadata: { name: 'new' }, spec: { color: 'blue' } })).statusCode, 201);
+  const stored = await s.server.storage.get('/registry/example.kubemu.dev/widgets/default/new');
+  t.equal(JSON.parse(Buffer.from(stored!.value).toString()).apiVersion, 'example.kubemu.dev/v1beta1', 'new objects stored at the new storage version');
+  const v1 = (await s.json('GET', V1)).json();
+  t.same(v1.items.map((o: Json) => `${o.metadata.name} ${o.apiVersion}`), ['new example.kubemu.dev/v1', 'old example.kubemu.dev/v1']);
+  const beta = (await s.json('GET', V1BETA1)).json();
+  t.same(beta.items.map((o: Json) => `${o.metadata.name} ${o.apiVersion}`), ['new example.kubemu.dev/v1beta1', 'old example.kubemu.dev/v1beta1']);
+
+  const current = (await s.json('GET', `${CRDS}/widgets.example.kubemu.dev`)).json();
+  current.spec.versions = current.spec.versions.filter((v: Json) => v.name !== 'v1');
+  const dropped = await s.json('PUT', `${CRDS}/widgets.example.kubemu.dev`, current);
+  t.equal(dropped.statusCode, 422);
+  t.match(dropped.json().message, 'status.storedVersions[0]: Invalid value: "v1": missing from spec.versions; v1 was previously a storage version');
+});

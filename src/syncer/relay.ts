@@ -5,6 +5,10 @@
  * subresources open a websocket to the host with the subprotocol the client negotiated
  * (v5/v4 channel protocols, port-forward's v4) and pass frames through unchanged both ways.
  * A host refusal (non-101 answer) reaches the client as the host's Status on the error channel.
+ * SPDY clients (kubectl ≤ 1.30, 1.31+'s port-forward tunnel) are terminated in kubemu
+ * (http/pod-io/spdy): the relay sees the same channel socket (`v5.channel.k8s.io` for exec and
+ * attach, one `v4.channel.k8s.io` port-forward per forwarded connection) and talks websockets
+ * to the host.
  * Owns: host connections of pod I/O. Must not: sync objects or parse channel payloads.
  */
 import http, { type IncomingMessage } from 'node:http';

@@ -1,10 +1,13 @@
 /**
  * The syncer's pod I/O relay: a virtual kubemu whose pods/log, exec and portforward go to the
- * host pod that translate.ts names in a host kubemu with simulated nodes. kubectl 1.33 and 1.31
- * against the virtual server see the host pod's output, exit codes and errors.
+ * host pod that translate.ts names in a host kubemu with simulated nodes. kubectl 1.33, 1.31 and
+ * 1.27 (SPDY, terminated in the virtual kubemu and relayed over websockets) against the virtual
+ * server see the host pod's output, exit codes and errors; kubectl port-forward through it echoes.
  */
 import t from 'tap';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { WebSocket } from 'ws';
 import { parse as parseYaml } from 'yaml';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
@@ -43,7 +46,7 @@ t.before(async () => {
   await eventually(() => (hostPods().get(ctx.hostNamespace, target.name).status as { phase?: string } | undefined)?.phase === 'Running', 'host pod Running', 15_000);
 });
 
-for (const version of ['1.31', '1.33']) {
+for (const version of ['1.27', '1.31', '1.33']) {
   const bin = kubectlBinary(version);
   t.test(`kubectl ${version} against the virtual cluster reaches the host pod`, { skip: bin ? false : `kubectl.${version} not installed` }, async (t) => {
     const run = (args: string[], stdin?: string) => kubectl(bin!, virtual.kubeconfigPath, args, stdin);
@@ -83,6 +86,35 @@ t.test('port-forward frames pass through the relay', async (t) => {
   ws.close();
   t.same([...frames[0]!], [0, 8080 & 0xff, 8080 >> 8], 'the host pod opened the channel');
 });
+
+for (const version of ['1.27', '1.33']) {
+  const bin = kubectlBinary(version);
+  t.test(`kubectl ${version} port-forward through the relay`, { skip: bin ? false : `kubectl.${version} not installed` }, async (t) => {
+    // kubectl forwards only to a Running pod: the status the syncer would mirror from the host.
+    const patched = await kubectl(kubectlBinary('1.33') ?? 'kubectl', virtual.kubeconfigPath, ['patch', 'pod', 'web', '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Running"}}']);
+    t.equal(patched.code, 0, patched.stderr);
+    const child = spawn(bin!, ['--kubeconfig', virtual.kubeconfigPath, 'port-forward', 'pod/web', ':8080']);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    try {
+      await eventually(() => /Forwarding from 127\.0\.0\.1:\d+/.test(out), `port-forward listening (${err})`, 15_000);
+      const port = Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(out)![1]);
+      const echoed = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let got = '';
+        socket.on('data', (d) => ((got += d), got.length >= 9 && socket.end()));
+        socket.on('close', () => resolve(got));
+        socket.on('error', reject);
+        socket.write('via relay');
+      });
+      t.equal(echoed, 'via relay', 'the host pod echoes the forwarded bytes');
+    } finally {
+      child.kill();
+    }
+  });
+}
 
 t.test('a reloaded host token replaces an expired one', async (t) => {
   const good = loadKubeconfig(host.kubeconfigPath);

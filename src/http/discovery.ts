@@ -10,6 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pathNotFound } from '../api/errors.js';
 import { apiVersionOf, type ResourceInfo } from '../api/resource.js';
 import type { DiscoveryPath } from './request-info.js';
+import { compareKubeAwareVersions } from '../registry/crd/versions.js';
 
 /** A served group with its versions in preference order. */
 export interface ServedGroup {
@@ -54,7 +55,9 @@ export class Discovery {
       if (!versions.includes(r.version)) versions.push(r.version);
       groups.set(r.group, versions);
     }
-    return [...groups].map(([name, versions]) => ({ name, versions }));
+    // Versions by Kubernetes version priority (v2 > v1 > v1beta1), as kube-apiserver orders a
+    // group's versions; the first is the preferred one (matters for CRD groups whose CRDs differ).
+    return [...groups].map(([name, versions]) => ({ name, versions: versions.sort(compareKubeAwareVersions) }));
   }
 
   /** Answers a discovery path. */

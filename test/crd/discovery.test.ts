@@ -81,3 +81,20 @@ t.test('OpenAPI v3 and v2 carry custom kinds; ETags change with the served set',
   t.notOk(v2after.json().definitions['com.example.stable.v1.CronTab']);
   t.equal((await s.json('GET', url.split('?')[0])).statusCode, 404);
 });
+
+t.test('a group served by several CRDs lists its versions by priority', async (t) => {
+  const s = await testServer();
+  t.teardown(() => s.close());
+  const a = cronTabCrd() as Json;
+  const b = cronTabCrd() as Json;
+  b.metadata.name = 'jobs2.stable.example.com';
+  b.spec.names = { plural: 'jobs2', singular: 'job2', kind: 'Job2' };
+  const v = b.spec.versions[0];
+  b.spec.versions = [{ ...v, name: 'v1alpha1', storage: false }, { ...v, name: 'v2', storage: true }];
+  t.equal((await s.json('POST', CRDS, a)).statusCode, 201);
+  t.equal((await s.json('POST', CRDS, b)).statusCode, 201);
+  await s.server.crds.idle();
+  const group = (await s.json('GET', '/apis/stable.example.com')).json();
+  t.same(group.versions.map((x: Json) => x.version), ['v2', 'v1', 'v1alpha1']);
+  t.same(group.preferredVersion, { groupVersion: 'stable.example.com/v2', version: 'v2' });
+});

@@ -32,6 +32,13 @@ export interface EtcdFeedOptions {
   deliver: (events: StorageEvent[]) => void;
   /** Receives a compacted mark written by any replica. */
   compacted: (revision: number) => void;
+  /**
+   * Called when records after the delivered revision were compacted before this replica read
+   * them (`delivered` is the last revision delivered): re-lists and resolves with the events
+   * that bring the caller to `revision` (see etcd-resync.ts); the feed delivers them, calls
+   * `delivered()`, and goes on after `revision`.
+   */
+  resync: (delivered: number) => Promise<{ events: StorageEvent[]; revision: number; delivered: () => void }>;
 }
 
 /** The records one catch-up range reads at most. */
@@ -157,7 +164,21 @@ export class EtcdFeed {
         throw unavailable('', err, endpoints);
       }
       last = res.header.revision;
-      this.#deliverRecords(res.kvs, true);
+      if (this.#gapIn(res.kvs)) {
+        let resync;
+        try {
+          resync = await this.#options.resync(this.#delivered);
+        } catch (err) {
+          throw unavailable('', err, endpoints);
+        }
+        process.emitWarning(`etcd storage: events ${this.#delivered + 1}..${resync.revision} were compacted before this replica saw them; re-listed`);
+        const fresh = resync.events.filter((e) => e.revision > this.#delivered);
+        if (fresh.length > 0) this.#publish(fresh);
+        this.#advance(resync.revision);
+        resync.delivered();
+        continue;
+      }
+      this.#deliverRecords(res.kvs);
       if (!res.more) return last;
     }
   }
@@ -183,25 +204,43 @@ export class EtcdFeed {
       void this.catchUp().catch(() => this.#startPolling());
       return;
     }
-    this.#deliverRecords(kvs, false);
+    this.#deliverRecords(kvs);
   }
 
-  /** Delivers event records in revision order, skipping what was delivered already. */
-  #deliverRecords(kvs: IKeyValue[], fromRange: boolean): void {
+  /** True when range-read records skip a revision after the delivered one (records were compacted). */
+  #gapIn(kvs: IKeyValue[]): boolean {
+    let next = this.#delivered + 1;
+    for (const kv of kvs) {
+      const revision = this.#options.keys.revisionOfEvent(kv.key);
+      if (revision === undefined || revision < next) continue;
+      if (revision !== next) return true;
+      next++;
+    }
+    return false;
+  }
+
+  /** Delivers contiguous event records in revision order, skipping what was delivered already. */
+  #deliverRecords(kvs: IKeyValue[]): void {
     const { keys } = this.#options;
     const events: StorageEvent[] = [];
     for (const kv of kvs) {
       const revision = keys.revisionOfEvent(kv.key);
       if (revision === undefined || revision <= this.#delivered) continue;
-      if (revision !== this.#delivered + 1 + events.length && fromRange) {
-        // Records before `revision` were compacted away before this replica read them.
-        process.emitWarning(`etcd storage: events ${this.#delivered + events.length + 1}..${revision - 1} were compacted before this replica saw them`);
-        if (events.length > 0) this.#publish(events.splice(0));
-        this.#delivered = revision - 1;
-      }
+      if (revision !== this.#delivered + 1 + events.length) break;
       events.push(decodeEvent(revision, kv.value));
     }
     if (events.length > 0) this.#publish(events);
+  }
+
+  /** Marks `revision` delivered after a re-list (revisions of the gap without an event). */
+  #advance(revision: number): void {
+    if (revision <= this.#delivered) return;
+    this.#delivered = revision;
+    for (const waiter of this.#waiters) {
+      if (waiter.revision > this.#delivered) continue;
+      this.#waiters.delete(waiter);
+      waiter.resolve();
+    }
   }
 
   /**

@@ -46,6 +46,7 @@ import type { Encode, Entry, ListOptions, ListResult, Storage, StorageEvent, Sub
 import { DEFAULT_PREFIX, ETCD_FORMAT_MARKER, EtcdKeys, connectEtcd, decimal, unavailable } from './etcd-client.js';
 import type { EtcdConnectionOptions } from './etcd-client.js';
 import { EtcdFeed } from './etcd-feed.js';
+import { differenceEvents, readSnapshot } from './etcd-resync.js';
 import { chunkWrites, type IndexEntry, type PendingWrite } from './etcd-writes.js';
 
 /** Options of `EtcdStorage`. */
@@ -157,6 +158,7 @@ export class EtcdStorage implements Storage {
         client, keys, endpoints: this.#options.endpoints, delivered: revision, etcdRevision: at,
         deliver: (events) => this.#onEvents(events),
         compacted: (mark) => (this.#compacted = Math.max(this.#compacted, mark)),
+        resync: (delivered) => this.#resync(client, delivered),
       });
       await feed.start();
       this.#feed = feed;
@@ -612,6 +614,28 @@ export class EtcdStorage implements Storage {
     const previous = this.#lastCompactionEtcdRevision;
     this.#lastCompactionEtcdRevision = etcdRevision;
     if (previous) void this.#client!.kv.compact({ revision: previous }).catch(() => undefined);
+  }
+
+  /**
+   * The feed fell behind compaction: re-lists (etcd-resync.ts) and returns the events that bring
+   * subscribers to the snapshot; once the feed delivered them, the index takes the snapshot's
+   * exact revisions (a key deleted and created again in the gap has a new createRevision).
+   */
+  async #resync(client: Etcd3, delivered: number): Promise<{ events: StorageEvent[]; revision: number; delivered: () => void }> {
+    const snapshot = await readSnapshot(client, this.#keys);
+    const events = differenceEvents(delivered, this.#durable, this.#values, snapshot);
+    this.#compacted = Math.max(this.#compacted, snapshot.compacted);
+    return {
+      events,
+      revision: snapshot.revision,
+      delivered: () => {
+        for (const [key, entry] of snapshot.objects) {
+          const known = this.#durable.get(key);
+          if (known && known.modRevision === entry.modRevision) this.#durable.set(key, { createRevision: entry.createRevision, modRevision: entry.modRevision });
+        }
+        if (this.#collecting.length === 0 && !this.#flushing) this.#assigned = Math.max(this.#assigned, snapshot.revision);
+      },
+    };
   }
 
   /** Applies delivered events to the index, forgets pending writes they cover, notifies subscribers. */

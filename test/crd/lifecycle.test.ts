@@ -154,3 +154,20 @@ t.test('CRDs in protected groups need the api-approved.kubernetes.io annotation'
     message: 'not approved: "unapproved, testing only"',
   });
 });
+
+t.test('webhook conversion: validated as upstream, accepted with a warning, served as None', async (t) => {
+  const s = await testServer();
+  t.teardown(() => s.close());
+  const crd = cronTabCrd() as Json;
+  crd.spec.conversion = { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v2'] } };
+  const bad = await s.json('POST', CRDS, crd);
+  t.equal(bad.statusCode, 422);
+  t.match(bad.json().message, 'spec.conversion.webhookClientConfig: Required value: required when strategy is set to Webhook');
+  t.match(bad.json().message, 'spec.conversion.conversionReviewVersions: Invalid value: ["v2"]: must include at least one of v1, v1beta1');
+  crd.spec.conversion.webhook = { clientConfig: { service: { name: 'conv', namespace: 'default' } }, conversionReviewVersions: ['v1'] };
+  const ok = await s.json('POST', CRDS, crd);
+  t.equal(ok.statusCode, 201, ok.body);
+  t.match(String(ok.headers.warning), 'kubemu does not call conversion webhooks');
+  await s.server.crds.idle();
+  t.equal((await s.json('POST', '/apis/stable.example.com/v1/namespaces/default/crontabs', { metadata: { name: 'c' }, spec: {} })).statusCode, 201);
+});

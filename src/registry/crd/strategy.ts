@@ -21,6 +21,10 @@ function addStoredVersion(crd: Crd): void {
   if (!stored.includes(storage)) stored.push(storage);
 }
 
+/** Said to whoever writes a CRD with webhook conversion. */
+const WEBHOOK_WARNING =
+  'kubemu does not call conversion webhooks: objects are served at every version with only apiVersion rewritten (as with conversion strategy None)';
+
 /** v1 defaulting (SetDefaults_CustomResourceDefinition...): singular, listKind, conversion None. */
 function applyDefaults(crd: Crd): void {
   const spec = (crd.spec ??= {});
@@ -46,8 +50,9 @@ export const crdStrategy: Strategy = strategy({
     addStoredVersion(crd);
   },
   // Schema warnings (e.g. CEL rules kubemu cannot evaluate) go back to whoever wrote the CRD.
-  warningsOnWrite: (obj) =>
-    ((obj as Crd).spec?.versions ?? []).flatMap((v) => {
+  warningsOnWrite: (obj) => [
+    ...((obj as Crd).spec?.conversion?.strategy === 'Webhook' ? [WEBHOOK_WARNING] : []),
+    ...((obj as Crd).spec?.versions ?? []).flatMap((v) => {
       const schema = v.schema?.openAPIV3Schema;
       if (!schema) return [];
       try {
@@ -56,6 +61,7 @@ export const crdStrategy: Strategy = strategy({
         return [];
       }
     }),
+  ],
   validate: (obj) => validateCrd(obj as Crd),
   validateUpdate: (obj, old) => validateCrdUpdate(obj as Crd, old as Crd),
   // A CRD not yet marked always waits: its delete adds the cleanup finalizer (prepareForDelete).

@@ -61,7 +61,10 @@ export interface CrdSpec {
   names?: CrdNames;
   scope?: string;
   versions?: CrdVersion[];
-  conversion?: { strategy?: string; webhook?: unknown };
+  conversion?: {
+    strategy?: string;
+    webhook?: { clientConfig?: { url?: string; service?: Record<string, unknown>; caBundle?: string }; conversionReviewVersions?: string[] };
+  };
   preserveUnknownFields?: boolean;
 }
 

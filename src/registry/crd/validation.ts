@@ -7,7 +7,7 @@
  * schema, subresources, columns or selectable fields that every version shares are reported
  * under `spec.validation` / `spec.subresources` / `spec.additionalPrinterColumns` /
  * `spec.selectableFields`, as after v1 → internal conversion; otherwise per version.
- * kubemu serves `conversion.strategy: None` only, so `Webhook` is refused as unsupported.
+ * `conversion.strategy: Webhook` is validated as upstream and accepted (kubemu converts as None).
  * Owns: those checks. Must not: do I/O or check names against other CRDs (the controller does).
  */
 import { field, type FieldError } from '../../api/field-errors.js';
@@ -153,10 +153,43 @@ function validateSpec(crd: Crd): FieldError[] {
   if (shared.columns && first) (first.additionalPrinterColumns ?? []).forEach((c, j) => errs.push(...validateColumn(c, `spec.additionalPrinterColumns[${j}]`)));
   if (shared.selectable && first?.selectableFields?.length) errs.push(...validateSelectableFields(first.selectableFields, topSchema, 'spec.selectableFields'));
 
-  const strategy = spec.conversion?.strategy;
-  if (spec.conversion) {
-    if (!strategy) errs.push(field.required('spec.conversion.strategy'));
-    else if (strategy !== 'None') errs.push(field.notSupported('spec.conversion.strategy', strategy, ['None']));
+  errs.push(...validateConversion(spec.conversion));
+  return errs;
+}
+
+/**
+ * spec.conversion as upstream validates it (internal paths: `webhookClientConfig`,
+ * `conversionReviewVersions`). Webhook conversion is accepted, but kubemu converts as None
+ * (apiVersion only) and says so in a warning (see ./strategy.ts).
+ */
+function validateConversion(conversion: NonNullable<Crd['spec']>['conversion']): FieldError[] {
+  if (!conversion) return [];
+  const errs: FieldError[] = [];
+  const strategy = conversion.strategy;
+  if (!strategy) errs.push(field.required('spec.conversion.strategy'));
+  else if (strategy !== 'None' && strategy !== 'Webhook') errs.push(field.notSupported('spec.conversion.strategy', strategy, ['None', 'Webhook']));
+  const webhook = conversion.webhook;
+  if (strategy === 'Webhook') {
+    const config = webhook?.clientConfig;
+    if (!config) errs.push(field.required('spec.conversion.webhookClientConfig', 'required when strategy is set to Webhook'));
+    else if ((config.url === undefined) === (config.service === undefined))
+      errs.push(field.required('spec.conversion.webhookClientConfig', 'exactly one of url or service is required'));
+    const versions = webhook?.conversionReviewVersions ?? [];
+    const path = 'spec.conversion.conversionReviewVersions';
+    if (!versions.length) errs.push(field.required(path));
+    else {
+      const seen = new Set<string>();
+      versions.forEach((v, i) => {
+        if (seen.has(v)) return errs.push(field.invalid(`${path}[${i}]`, v, 'duplicate version'));
+        seen.add(v);
+        for (const problem of isDNS1035Label(v)) errs.push(field.invalid(`${path}[${i}]`, v, problem));
+        return 0;
+      });
+      if (!versions.some((v) => v === 'v1' || v === 'v1beta1')) errs.push(field.invalid(path, versions, 'must include at least one of v1, v1beta1'));
+    }
+  } else {
+    if (webhook?.clientConfig) errs.push(field.forbidden('spec.conversion.webhookClientConfig', 'should not be set when strategy is not set to Webhook'));
+    if (webhook?.conversionReviewVersions?.length) errs.push(field.forbidden('spec.conversion.conversionReviewVersions', 'should not be set when strategy is not set to Webhook'));
   }
   return errs;
 }

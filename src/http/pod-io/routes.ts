@@ -75,6 +75,12 @@ function upgradedSocket(request: FastifyRequest): { socket: Duplex; head: Buffer
 /** Registers the pod-io routes on `app` (after authentication and authorization). */
 export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): void {
   (app as FastifyInstance & { websocketServer?: { on(event: 'headers', listener: (lines: string[]) => void): void } }).websocketServer?.on('headers', restoreTunnelProtocol);
+  // Upgraded SPDY sockets are no longer the HTTP server's: closing the server closes them.
+  const spdySockets = new Set<Duplex>();
+  app.addHook('preClose', (done) => {
+    for (const socket of spdySockets) socket.destroy();
+    done();
+  });
   const base = '/api/v1/namespaces/:namespace/pods/:name';
 
   app.get(`${base}/log`, async (request: FastifyRequest, reply: FastifyReply) => {
@@ -164,6 +170,8 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
         const protocol = negotiateStreamProtocol(request.headers, sub === 'portforward' ? SPDY_PORT_FORWARD_PROTOCOLS : SPDY_REMOTE_COMMAND_PROTOCOLS);
         const { socket, head } = upgradedSocket(request);
         reply.hijack();
+        spdySockets.add(socket);
+        socket.once('close', () => spdySockets.delete(socket));
         acceptSpdyUpgrade(socket, head, protocol, checked.spdy);
       },
       handler: async () => {

@@ -29,6 +29,8 @@ export const TUNNELED_PORT_FORWARD = 'SPDY/3.1+portforward.k8s.io';
 export const TUNNELED_PORT_FORWARD_TOKEN = 'SPDY-3.1+portforward.k8s.io';
 
 const PROTOCOL_HEADER = 'x-stream-protocol-version';
+/** How long a half-closed SPDY socket waits for the client to close before it is destroyed. */
+const END_GRACE_MS = 10_000;
 
 /** Rewrites an offered {@link TUNNELED_PORT_FORWARD} in `headers` to its token form; true when it did. */
 export function aliasTunnelProtocol(headers: IncomingHttpHeaders): boolean {
@@ -73,7 +75,11 @@ export function acceptSpdyUpgrade(socket: Duplex, head: Buffer | undefined, prot
     write: (bytes) => {
       if (!socket.destroyed) socket.write(bytes);
     },
-    end: () => socket.end(),
+    end: () => {
+      socket.end();
+      // A client that never closes its side does not keep the socket.
+      setTimeout(() => socket.destroy(), END_GRACE_MS).unref();
+    },
   });
   const setNoDelay = (socket as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay;
   setNoDelay?.call(socket, true);

@@ -1,11 +1,13 @@
 /**
  * Pod I/O over SPDY/3.1 with real kubectl: exec and attach of kubectl 1.27 and 1.29 (SPDY only),
+ * `exec -it` of 1.27 in a pseudo-terminal (script(1)): the terminal and resize streams;
  * and port-forward of 1.27 and 1.30 (SPDY upgrade on POST) and 1.31 and 1.33 (SPDY tunnelled in
  * a websocket on GET), each with a TCP round trip through the forwarded local port; an
  * undeclared port reports the kubelet's error on the error stream.
  */
 import t from 'tap';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { eventually, within } from '../helpers/wait.js';
 import { kubectl, kubectlBinary, runServer, tempFile, type Running } from './helpers.js';
@@ -89,6 +91,26 @@ for (const version of ['1.27', '1.29']) {
     }
   });
 }
+
+const script = existsSync('/usr/bin/script') ? '/usr/bin/script' : undefined;
+t.test('kubectl 1.27 exec -it over SPDY in a terminal', { skip: !kubectlBinary('1.27') ? 'kubectl.1.27 not installed' : !script ? 'script(1) not installed' : false }, async (t) => {
+  // script gives kubectl a terminal on stdin, so it asks for tty=true and opens a resize stream.
+  const child = spawn(script!, ['-qec', `${kubectlBinary('1.27')} --kubeconfig ${kube.kubeconfigPath} exec -it web -- sh; echo EXIT=$?`, '/dev/null']);
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    await eventually(() => out.includes('# '), 'the shell prompt', 15_000);
+    child.stdin.write('echo via tty\r');
+    await eventually(() => out.includes('via tty\r\n#'), 'the echoed line', 10_000);
+    child.stdin.write('exit 4\r');
+    await within(exited, 10_000, 'kubectl exec -it');
+    t.match(out, 'echo via tty\r\nvia tty\r\n', 'typed input echoed by the terminal, output with CR LF');
+    t.match(out, 'EXIT=4', "the shell's exit code is kubectl's");
+  } finally {
+    child.kill();
+  }
+});
 
 for (const version of ['1.27', '1.30', '1.31', '1.33']) {
   const bin = kubectlBinary(version);

@@ -6,7 +6,8 @@
  */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { request } from 'node:https';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,19 @@ export interface EtcdMember {
   proc?: ChildProcess;
   /** The member's output so far (for failure messages). */
   log: string;
+  /** TLS of the client URL (https) with client-certificate auth. */
+  tls?: EtcdTlsFiles;
+}
+
+/** PEM files of an etcd serving TLS with client-certificate auth (`--client-cert-auth`). */
+export interface EtcdTlsFiles {
+  /** CA that signed the serving and the client certificates (`--trusted-ca-file`). */
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** A client certificate and key signed by the CA, for the health check. */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
 /** A running etcd cluster (one or three members). */
@@ -51,7 +65,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function healthy(url: string): Promise<boolean> {
+function healthyTls(url: string, tls: EtcdTlsFiles): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request(`${url}/health`, {
+      ca: readFileSync(tls.caFile), cert: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile), timeout: 1000,
+    }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve(body.includes('"health":"true"')));
+      res.on('error', () => resolve(false));
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+async function healthy(url: string, tls?: EtcdTlsFiles): Promise<boolean> {
+  if (tls) return healthyTls(url, tls);
   try {
     const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
     const body = (await res.json()) as { health?: string };
@@ -76,6 +107,7 @@ function launch(member: EtcdMember, initialCluster: string, state: 'new' | 'exis
     '--election-timeout', '500',
     '--logger', 'zap',
     '--log-outputs', 'stderr',
+    ...(member.tls ? ['--cert-file', member.tls.certFile, '--key-file', member.tls.keyFile, '--trusted-ca-file', member.tls.caFile, '--client-cert-auth'] : []),
   ];
   const proc = spawn('etcd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   member.proc = proc;
@@ -88,7 +120,7 @@ function launch(member: EtcdMember, initialCluster: string, state: 'new' | 'exis
 async function waitHealthy(members: EtcdMember[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const member of members) {
-    while (!(await healthy(member.clientUrl))) {
+    while (!(await healthy(member.clientUrl, member.tls))) {
       if (member.proc?.exitCode !== null && member.proc?.exitCode !== undefined) {
         throw new Error(`etcd ${member.name} exited with ${member.proc.exitCode}: ${member.log.slice(-2000)}`);
       }
@@ -99,7 +131,7 @@ async function waitHealthy(members: EtcdMember[], timeoutMs: number): Promise<vo
 }
 
 /** Starts an etcd cluster of `size` members (1 or 3) on loopback ports and waits until it is healthy. */
-export async function startEtcd(options: { size?: 1 | 3 } = {}): Promise<EtcdCluster> {
+export async function startEtcd(options: { size?: 1 | 3; tls?: EtcdTlsFiles } = {}): Promise<EtcdCluster> {
   const size = options.size ?? 1;
   const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const root = await mkdtemp(join(base, 'kubemu-etcd-'));
@@ -107,10 +139,11 @@ export async function startEtcd(options: { size?: 1 | 3 } = {}): Promise<EtcdClu
   for (let i = 0; i < size; i++) {
     members.push({
       name: `m${i}`,
-      clientUrl: `http://127.0.0.1:${await freePort()}`,
+      clientUrl: `${options.tls ? 'https' : 'http'}://127.0.0.1:${await freePort()}`,
       peerUrl: `http://127.0.0.1:${await freePort()}`,
       dataDir: join(root, `m${i}`),
       log: '',
+      ...(options.tls ? { tls: options.tls } : {}),
     });
   }
   const initialCluster = members.map((m) => `${m.name}=${m.peerUrl}`).join(',');

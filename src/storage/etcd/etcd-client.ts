@@ -117,6 +117,24 @@ export function unavailable(key: string, err: unknown, endpoints: readonly strin
   return new StorageError('Unavailable', key, `etcd ${endpoints.join(',')} is unavailable: ${message}`);
 }
 
+/**
+ * A hint for the TLS failures gRPC reports in OpenSSL's words (appended to the first error a
+ * store meets when it opens), or '' for any other failure.
+ */
+export function tlsHint(message: string, options: EtcdConnectionOptions): string {
+  if (/unable to verify|self[- ]signed|unknown (authority|ca)|unable to get (local )?issuer/i.test(message)) {
+    return `etcd's serving certificate is not signed by the CA of --etcd-cafile${options.caFile ? ` (${options.caFile})` : ''}`;
+  }
+  if (/alert (bad|unknown) certificate|certificate required|alert number (42|48|116)/i.test(message)) {
+    return options.certFile
+      ? `etcd refused the client certificate of --etcd-certfile (${options.certFile}): not signed by a CA etcd trusts`
+      : 'etcd requires a client certificate: pass --etcd-certfile and --etcd-keyfile';
+  }
+  if (/altname|does not match certificate|Hostname\/IP does not match/i.test(message)) return 'etcd\'s serving certificate is not made for this endpoint\'s host';
+  if (/wrong version number|packet length too long/i.test(message)) return 'the endpoint does not speak TLS (use http://) or speaks it where http:// was given';
+  return '';
+}
+
 /** Parses a decimal counter value (absent: 0). */
 export function decimal(bytes: Buffer | undefined): number {
   if (bytes === undefined || bytes.length === 0) return 0;

@@ -43,7 +43,7 @@ import type { Etcd3, IRequestOp, ITxnResponse } from 'etcd3';
 import { decodeEvent, decodeObject, encodeEvent, encodeObject } from '../kv-codec.js';
 import { StorageError } from '../types.js';
 import type { Encode, Entry, ListOptions, ListResult, Storage, StorageEvent, Subscriber } from '../types.js';
-import { DEFAULT_PREFIX, ETCD_FORMAT_MARKER, EtcdKeys, connectEtcd, decimal, unavailable } from './etcd-client.js';
+import { DEFAULT_PREFIX, ETCD_FORMAT_MARKER, EtcdKeys, connectEtcd, decimal, tlsHint, unavailable } from './etcd-client.js';
 import type { EtcdConnectionOptions } from './etcd-client.js';
 import { EtcdFeed } from './etcd-feed.js';
 import { differenceEvents, readSnapshot } from './etcd-resync.js';
@@ -165,8 +165,9 @@ export class EtcdStorage implements Storage {
     } catch (err) {
       this.#state = 'new';
       client.close();
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(`cannot use etcd ${this.#options.endpoints.join(',')} (prefix ${keys.prefix}): ${reason}`);
+      const reason = (err instanceof Error ? err.message : String(err)).replace(/\s*Resolution note:\s*$/, '');
+      const hint = tlsHint(reason, this.#options);
+      throw new Error(`cannot use etcd ${this.#options.endpoints.join(',')} (prefix ${keys.prefix}): ${hint ? `${hint} (${reason})` : reason}`);
     }
     this.#client = client;
     this.#state = 'open';

@@ -67,7 +67,10 @@ function reportStartError(socket: ChannelSocket, err: unknown, portForward = fal
 /** The socket and the bytes after the request head of an upgrade that @fastify/websocket routed. */
 function upgradedSocket(request: FastifyRequest): { socket: Duplex; head: Buffer | undefined } {
   const raw = request.raw as FastifyRequest['raw'] & Record<symbol, unknown>;
-  const headKey = Object.getOwnPropertySymbols(raw).find((k) => k.description === 'ws-head');
+  const symbols = Object.getOwnPropertySymbols(raw);
+  // Only a request Node handed over as an upgrade has a socket free of the HTTP parser.
+  if (!symbols.some((k) => k.description === 'ws-socket')) throw badRequest('Upgrade request required');
+  const headKey = symbols.find((k) => k.description === 'ws-head');
   const head = headKey ? raw[headKey] : undefined;
   return { socket: raw.socket, head: Buffer.isBuffer(head) ? head : undefined };
 }

@@ -6,7 +6,7 @@
  * unless the source maps updates (and deletes) itself, to skip changes it does not care about.
  * Workers take keys off the queue (never one key in two workers) and apply the reconciler's
  * answer: success → forget the backoff (and requeue after `requeueAfter` if asked); a throw →
- * requeue with the key's exponential backoff. Between keys a worker yields to the event loop
+ * requeue with the key's exponential backoff. Before each key a worker yields to the event loop
  * once the turn's time slice is spent (yield.ts), so the API keeps answering.
  * Owns: the loop of one controller. Must not: know what it reconciles.
  */
@@ -123,6 +123,10 @@ export class Controller {
     for (;;) {
       const key = await this.queue.get();
       if (key === undefined) return;
+      // A key can be handed out from inside another controller's write (microtasks): wait for
+      // the event loop's next turn when this one has run long enough.
+      const turn = yieldToEventLoop();
+      if (turn) await turn;
       const started = Date.now();
       try {
         const result = await this.#reconciler.reconcile(key);
@@ -137,8 +141,6 @@ export class Controller {
       } finally {
         this.queue.done(key);
       }
-      const turn = yieldToEventLoop();
-      if (turn) await turn;
     }
   }
 }

@@ -7,7 +7,8 @@
  * asserted. Each runs in a fresh kubemu child process (this module forked as
  * `controllers.ts serve <nodes>`: memory storage, plain HTTP, `nodes` simulated nodes of 110
  * pods each) while this process observes through three watches (deployments, replicasets, pods)
- * and records the time of each milestone. The floor, in the same run: the same pods written
+ * and records the time of each milestone, while a probe GETs a namespace every 100 ms (client-side
+ * latency) and the server samples its own event-loop delay. The floor, in the same run: the same pods written
  * straight over HTTP by 64 clients (create, `pods/binding`, status Running) against a server
  * with `nodes: 0`, i.e. the pod writes the pipeline cannot avoid, without controllers; both
  * servers use memory storage. The floor pays HTTP and JSON for every write, the controllers do
@@ -71,6 +72,8 @@ export interface ScenarioResult {
   createError?: string;
   /** GET /api/v1/namespaces/default every 100 ms during the run: how long the API kept a client waiting (p50, p99, max). */
   apiProbe: { requests: number; maxMs: number; p50Ms: number; p99Ms: number };
+  /** The server's event-loop delay during the run (perf_hooks, 10 ms resolution): what the controllers cost the API. */
+  serverLoopDelayMs: LoopDelay;
   goal: string;
   met: boolean;
   /** The floor: the same pod writes over HTTP without controllers. */
@@ -86,7 +89,10 @@ type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
 const round = (n: number): number => Math.round(n * 10) / 10;
 
-interface Stats { memory: NodeJS.MemoryUsage; cpu: NodeJS.CpuUsage }
+/** Event-loop delay of the server since the previous stats, ms. */
+interface LoopDelay { p50: number; p99: number; max: number }
+
+interface Stats { memory: NodeJS.MemoryUsage; cpu: NodeJS.CpuUsage; loopDelay: LoopDelay }
 
 /** Forks a server with `nodes` simulated nodes; resolves once it listens. */
 async function startServer(nodes: number): Promise<{ child: ChildProcess; endpoint: Endpoint }> {
@@ -240,6 +246,7 @@ async function runScenario(scenario: Scenario, profDir: string | undefined, with
       createsAnsweredMs,
       ...(createError ? { createError } : {}),
       apiProbe,
+      serverLoopDelayMs: stats.loopDelay,
       goal: `< ${scenario.goalMs} ms`,
       met: wallMs !== null && wallMs < scenario.goalMs,
     };
@@ -332,9 +339,17 @@ async function serve(nodes: number): Promise<void> {
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
   const kubemu = await startKubemu({ storage: 'memory', tls: false, nodes });
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const ms = (ns: number) => round(ns / 1e6);
   let session: InstanceType<typeof Session> | undefined;
   process.on('message', async (message: unknown) => {
-    if (message === 'stats') process.send!({ stats: { memory: process.memoryUsage(), cpu: process.cpuUsage() } });
+    if (message === 'stats') {
+      const loopDelay = { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
+      delay.reset();
+      process.send!({ stats: { memory: process.memoryUsage(), cpu: process.cpuUsage(), loopDelay } });
+    }
     if (message === 'close') void kubemu.close().finally(() => process.exit(0));
     const profile = rec(message).profile;
     if (profile === 'start') {

@@ -56,7 +56,7 @@ import { bindPod } from './registry/builtin/pod-binding.js';
 import { loadStages, type Stage } from './controllers/nodes/stages.js';
 import { CrdController } from './registry/crd/controller.js';
 import { CustomOpenAPI } from './openapi/custom-source.js';
-import { createStorage, storageHealth } from './storage/index.js';
+import { consistentRevision, createStorage, StorageError, storageHealth } from './storage/index.js';
 import { leaderElectedControllers } from './controllers/runtime/leader-election.js';
 import type { Storage } from './storage/types.js';
 
@@ -192,12 +192,21 @@ export async function buildServer(config: Config): Promise<Server> {
     });
     await app.register(openapiV3Plugin, { source: customOpenAPI.v3() });
     await app.register(openapiV2Plugin, { kubernetesVersion: config.kubernetesVersion, source: customOpenAPI.v2() });
+    // Replicas on etcd: a read without resourceVersion first learns etcd's revision and waits for
+    // this replica's watch cache to reach it (kube-apiserver's consistent reads from cache); with
+    // etcd down it fails as a 503 instead of serving a stale cache.
+    const consistentRead = config.storage === 'etcd' ? async (query: Record<string, unknown>): Promise<void> => {
+      if (query.watch === 'true' || query.watch === '1' || (query.resourceVersion ?? '') !== '') return;
+      const revision = await consistentRevision(storage, 3000);
+      await registry.watchCache.waitFor(revision, (wanted, current) => new StorageError('Unavailable', '', `the watch cache is at revision ${current}, not yet at etcd's ${wanted}`), 5000);
+    } : undefined;
     const api = async (request: FastifyRequest, reply: FastifyReply) => {
       const path = parseApiPath(request.url.split('?')[0]!);
       if (!path) throw pathNotFound();
       if (path.type === 'discovery') return discovery.handle(path, request, reply);
       const review = reviews(path, request, reply);
       if (review) return review;
+      if (consistentRead && request.method === 'GET') await consistentRead(request.query as Record<string, unknown>);
       return handleResource(registry, readSettings, path, request, reply, creates);
     };
     for (const url of ['/api', '/api/*', '/apis', '/apis/*']) {

@@ -84,6 +84,17 @@ export async function storageHealth(storage: Storage, timeoutMs = 2000): Promise
   if (typeof health === 'function') await health.call(target, timeoutMs);
 }
 
+/**
+ * The revision a consistent read must see: for etcd, the current revision read from etcd (other
+ * replicas may have written past this one's watch cache); for stores without a remote backend,
+ * their own revision. Rejects with StorageError('Unavailable') when etcd does not answer.
+ */
+export async function consistentRevision(storage: Storage, timeoutMs = 5000): Promise<number> {
+  const target = storage instanceof LazyStorage ? storage.inner : storage;
+  const read = (target as { currentRevision?: (timeoutMs: number) => Promise<number> } | undefined)?.currentRevision;
+  return typeof read === 'function' ? read.call(target, timeoutMs) : storage.revision;
+}
+
 /** Creates a closed store of the given kind; call `open()` before use. */
 export function createStorage(options: CreateStorageOptions): Storage {
   const { kind, dataDir, eventWindow } = options;

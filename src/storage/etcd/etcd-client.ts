@@ -113,7 +113,7 @@ export function connectEtcd(options: EtcdConnectionOptions): Etcd3 {
 /** A StorageError for a failed etcd call (connection refused, deadline, no leader, …). */
 export function unavailable(key: string, err: unknown, endpoints: readonly string[]): StorageError {
   if (err instanceof StorageError) return err;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s*Resolution note:\s*$/, '');
   return new StorageError('Unavailable', key, `etcd ${endpoints.join(',')} is unavailable: ${message}`);
 }
 

@@ -201,6 +201,21 @@ export class EtcdStorage implements Storage {
     }
   }
 
+  /**
+   * etcd's current kubemu revision (the counter), read within `timeoutMs`: what a consistent
+   * read must wait for before it is served from a watch cache (kube-apiserver's consistent reads
+   * from cache). Rejects with StorageError('Unavailable') when etcd does not answer.
+   */
+  async currentRevision(timeoutMs = 5000): Promise<number> {
+    const client = this.#readable('', true);
+    try {
+      const res = await client.kv.range({ key: this.#keys.revision }, { deadline: Date.now() + timeoutMs });
+      return decimal(res.kvs[0]?.value);
+    } catch (err) {
+      throw this.#readError('', err);
+    }
+  }
+
   // ---- reads ----
 
   async get(key: string): Promise<Entry | undefined> {

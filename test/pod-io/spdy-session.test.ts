@@ -19,8 +19,9 @@ function harness() {
   const streams: SpdyStream[] = [];
   let ended = false;
   let closed = false;
+  let lateWrites = 0;
   const session = new SpdySession(
-    { write: (bytes) => received.push(...reader.push(bytes)), end: () => (ended = true) },
+    { write: (bytes) => (ended ? lateWrites++ : received.push(...reader.push(bytes))), end: () => (ended = true) },
     { onStream: (stream) => streams.push(stream), onClose: () => (closed = true) },
   );
   const compressor = new HeaderCompressor();
@@ -33,7 +34,7 @@ function harness() {
     compressor.close();
     decompressor.close();
   };
-  return { session, received, streams, open, controls, data, decompressor, done, ended: () => ended, closed: () => closed };
+  return { session, received, streams, open, controls, data, decompressor, done, ended: () => ended, closed: () => closed, lateWrites: () => lateWrites };
 }
 
 t.test('streams: open, reply, data both ways, FIN, reset', async (t) => {
@@ -105,6 +106,9 @@ t.test('pings, window updates, GOAWAY', async (t) => {
   h.session.close();
   await eventually(() => h.ended(), 'the transport ends after GOAWAY');
   t.same(h.controls(GOAWAY).map((f) => [f.streamId, f.status]), [[1, 0]], 'GOAWAY names the last stream, status OK');
+  h.session.receive(Buffer.concat([encodePing(9), encodeData(1, Buffer.alloc(40_000))]));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(h.lateWrites(), 0, 'nothing is written after the transport was ended (no pong, no window update)');
   h.session.transportClosed();
   t.ok(h.closed());
 });

@@ -173,6 +173,8 @@ export class SpdySession {
   #goingAway = false;
   #ended = false;
   #closed = false;
+  /** Set once the transport was told to end: nothing may be written after that. */
+  #transportEnded = false;
 
   constructor(transport: Transport, handlers: SessionHandlers) {
     this.#transport = transport;
@@ -218,25 +220,34 @@ export class SpdySession {
     if (this.#goingAway) return;
     this.#goingAway = true;
     this.sendRaw(encodeGoAway(this.#lastStreamId, 0));
-    this.#outgoing = this.#outgoing.then(() => this.#transport.end());
+    this.#endTransport();
   }
 
   /** @internal queues `bytes` in order with every other frame. */
   sendRaw(bytes: Buffer): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#transportEnded) return;
     this.#outgoing = this.#outgoing.then(() => {
-      if (!this.#closed) this.#transport.write(bytes);
+      if (!this.#closed && !this.#transportEnded) this.#transport.write(bytes);
     });
   }
 
   /** @internal queues a frame that carries a compressed header block. */
   sendHeaders(build: (block: Buffer) => Buffer, headers: HeaderMap): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#transportEnded) return;
     const block = this.#compressor.compress(headers);
     this.#outgoing = this.#outgoing.then(async () => {
       const bytes = build(await block);
-      if (!this.#closed) this.#transport.write(bytes);
+      if (!this.#closed && !this.#transportEnded) this.#transport.write(bytes);
     }).catch(() => this.#protocolError());
+  }
+
+  /** Ends the transport after everything queued so far; later frames are dropped. */
+  #endTransport(): void {
+    this.#outgoing = this.#outgoing.then(() => {
+      if (this.#transportEnded) return;
+      this.#transportEnded = true;
+      this.#transport.end();
+    });
   }
 
   /** @internal a closed stream leaves the table. */
@@ -279,7 +290,7 @@ export class SpdySession {
       case GOAWAY:
         // The client starts no more streams; the open ones finish, then it closes the connection.
         this.#goingAway = true;
-        if (this.#streams.size === 0) this.#outgoing = this.#outgoing.then(() => this.#transport.end());
+        if (this.#streams.size === 0) this.#endTransport();
         return;
       default:
         // SETTINGS, WINDOW_UPDATE and unknown types change nothing kubemu does.
@@ -311,7 +322,7 @@ export class SpdySession {
       this.#goingAway = true;
       this.sendRaw(encodeGoAway(this.#lastStreamId, 1 /* PROTOCOL_ERROR */));
     }
-    this.#outgoing = this.#outgoing.then(() => this.#transport.end());
+    this.#endTransport();
     this.#shutdown();
   }
 

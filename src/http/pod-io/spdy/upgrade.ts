@@ -73,7 +73,7 @@ export function acceptSpdyUpgrade(socket: Duplex, head: Buffer | undefined, prot
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${SPDY_UPGRADE}\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
   const session = open({
     write: (bytes) => {
-      if (!socket.destroyed) socket.write(bytes);
+      if (!socket.destroyed && !socket.writableEnded) socket.write(bytes);
     },
     end: () => {
       socket.end();

@@ -24,7 +24,7 @@ export interface Transport {
 
 /** The session's callbacks. */
 export interface SessionHandlers {
-  /** A stream the client opened (already replied to unless `autoReply` is false). */
+  /** A stream the client opened (SYN_REPLY already queued). */
   onStream(stream: SpdyStream): void;
   /** The connection is gone (transport closed or protocol error). */
   onClose?(): void;

@@ -27,6 +27,8 @@ export class PodIPs {
   readonly #held = new Map<string, Held>();
   /** Node → addresses held there. */
   readonly #taken = new Map<string, Set<string>>();
+  /** Node → no free host number below this one (where the search for a free address starts). */
+  readonly #lowest = new Map<string, number>();
 
   /** `podsOf(node)`: the pods bound to a node now (read once per node, for addresses held before a restart). */
   constructor(podsOf: (node: string) => readonly StoredObject[]) {
@@ -43,10 +45,11 @@ export class PodIPs {
     const held = this.#held.get(key);
     if (held?.uid === pod.metadata.uid) return held.ip;
     const taken = this.#takenOn(node);
-    for (let host = 2; host < 255; host++) {
+    for (let host = this.#lowest.get(node) ?? 2; host < 255; host++) {
       const ip = `10.244.${index % 256}.${host}`;
       if (!taken.has(ip)) {
         this.#hold(key, pod.metadata.uid, node, ip);
+        this.#lowest.set(node, host + 1);
         return ip;
       }
     }
@@ -59,6 +62,8 @@ export class PodIPs {
     if (!held) return;
     this.#held.delete(key);
     this.#taken.get(held.node)?.delete(held.ip);
+    const host = Number(held.ip.slice(held.ip.lastIndexOf('.') + 1));
+    if (host < (this.#lowest.get(held.node) ?? 2)) this.#lowest.set(held.node, host);
   }
 
   /** The uid the address of `key` was handed to, if any. */

@@ -29,8 +29,13 @@ export const FLAG_UNIDIRECTIONAL = 0x02;
 export const RST_PROTOCOL_ERROR = 1;
 export const RST_INVALID_STREAM = 2;
 export const RST_REFUSED_STREAM = 3;
+export const RST_UNSUPPORTED_VERSION = 4;
 export const RST_CANCEL = 5;
 export const RST_STREAM_ALREADY_CLOSED = 9;
+
+/** GOAWAY status codes. */
+export const GOAWAY_OK = 0;
+export const GOAWAY_PROTOCOL_ERROR = 1;
 
 /** SETTINGS id of the initial per-stream window. */
 export const SETTINGS_INITIAL_WINDOW_SIZE = 7;

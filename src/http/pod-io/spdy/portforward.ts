@@ -12,6 +12,7 @@
 import type { ChannelSocket } from '../backend.js';
 import { V4 } from '../channel.js';
 import { ChannelEndpoint } from './endpoint.js';
+import { RST_PROTOCOL_ERROR } from './frames.js';
 import { headerValue } from './headers.js';
 import { SpdySession, type SpdyStream, type Transport } from './session.js';
 
@@ -78,7 +79,7 @@ export function portForwardOverSpdy(
       const portText = headerValue(stream.headers, 'port') ?? '';
       const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
       if ((type !== 'data' && type !== 'error') || !(port >= 1 && port <= 65535)) {
-        stream.reset(1 /* PROTOCOL_ERROR */);
+        stream.reset(RST_PROTOCOL_ERROR);
         return;
       }
       // Clients before requestID paired an error stream with the data stream opened right after it.
@@ -86,7 +87,7 @@ export function portForwardOverSpdy(
       const pair = pairs.get(key) ?? { port };
       pairs.set(key, pair);
       if (pair[type] || pair.port !== port) {
-        stream.reset(1 /* PROTOCOL_ERROR */);
+        stream.reset(RST_PROTOCOL_ERROR);
         return;
       }
       pair[type] = stream;

@@ -13,6 +13,7 @@
 import type { ChannelSocket, StreamOptions } from '../backend.js';
 import { CLOSE, ERROR, RESIZE, STDERR, STDIN, STDOUT, V5 } from '../channel.js';
 import { ChannelEndpoint } from './endpoint.js';
+import { RST_PROTOCOL_ERROR } from './frames.js';
 import { headerValue } from './headers.js';
 import { SpdySession, type SpdyStream, type Transport } from './session.js';
 
@@ -112,7 +113,7 @@ export function remoteCommandOverSpdy(
     onStream: (stream) => {
       const role = headerValue(stream.headers, 'streamtype') as Role | undefined;
       if (!role || !ROLES.includes(role) || streams.has(role) || endpoint) {
-        stream.reset(1 /* PROTOCOL_ERROR */);
+        stream.reset(RST_PROTOCOL_ERROR);
         return;
       }
       streams.set(role, stream);

@@ -10,7 +10,8 @@
  */
 import {
   encodeData, encodeGoAway, encodePing, encodeRstStream, encodeSynReply, encodeWindowUpdate, FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameReader,
-  GOAWAY, HEADERS, PING, RST_PROTOCOL_ERROR, RST_REFUSED_STREAM, RST_STREAM, SPDY_VERSION, SYN_REPLY, SYN_STREAM,
+  GOAWAY, GOAWAY_OK, GOAWAY_PROTOCOL_ERROR, HEADERS, PING, RST_PROTOCOL_ERROR, RST_REFUSED_STREAM, RST_STREAM, RST_UNSUPPORTED_VERSION,
+  SPDY_VERSION, SYN_REPLY, SYN_STREAM,
   type ControlFrame, type Frame,
 } from './frames.js';
 import { HeaderCompressor, HeaderDecompressor, type HeaderMap } from './headers.js';
@@ -219,7 +220,7 @@ export class SpdySession {
   close(): void {
     if (this.#goingAway) return;
     this.#goingAway = true;
-    this.sendRaw(encodeGoAway(this.#lastStreamId, 0));
+    this.sendRaw(encodeGoAway(this.#lastStreamId, GOAWAY_OK));
     this.#endTransport();
   }
 
@@ -268,7 +269,7 @@ export class SpdySession {
     if (frame.version !== SPDY_VERSION) {
       // Still decompress what it carries: the zlib context is shared by every block.
       if (frame.headerBlock) await this.#decompressor.decompress(frame.headerBlock);
-      if (frame.type === SYN_STREAM && frame.streamId) this.sendRaw(encodeRstStream(frame.streamId, 4 /* UNSUPPORTED_VERSION */));
+      if (frame.type === SYN_STREAM && frame.streamId) this.sendRaw(encodeRstStream(frame.streamId, RST_UNSUPPORTED_VERSION));
       return;
     }
     switch (frame.type) {
@@ -320,7 +321,7 @@ export class SpdySession {
     if (this.#closed) return;
     if (!this.#goingAway) {
       this.#goingAway = true;
-      this.sendRaw(encodeGoAway(this.#lastStreamId, 1 /* PROTOCOL_ERROR */));
+      this.sendRaw(encodeGoAway(this.#lastStreamId, GOAWAY_PROTOCOL_ERROR));
     }
     this.#endTransport();
     this.#shutdown();

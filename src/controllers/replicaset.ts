@@ -63,7 +63,6 @@ export function replicaSetController(): ControllerDefinition {
         isPodActive(o) === isPodActive(n) && controllerOf(o)?.uid === controllerOf(n)?.uid && JSON.stringify(o.metadata.labels) === JSON.stringify(n.metadata.labels);
       return {
         reconciler: new ReplicaSetReconciler({ client: ctx.client, recorder: ctx.recorder, sets, pods, expectations }),
-        // Pod changes come in bursts (a rollout): coalesce them, the pass counts every pod anyway.
         sources: [
           { informer: sets },
           // Pods appearing, going, or starting to go change what the ReplicaSet sizes: at once.

@@ -1,8 +1,8 @@
 /**
  * The scheduler (kube-scheduler's default profile, reduced to its filters): binds each pending
  * pod of `schedulerName: default-scheduler` that has no `spec.nodeName` (and no scheduling
- * gates) to the least-loaded node that passes fit.ts, then sets condition PodScheduled True and
- * records `Scheduled` (`Successfully assigned <ns>/<pod> to <node>`). A pod no node takes gets
+ * gates) to the least-loaded node that passes fit.ts (the bind sets condition PodScheduled True)
+ * and records `Scheduled` (`Successfully assigned <ns>/<pod> to <node>`). A pod no node takes gets
  * PodScheduled False `Unschedulable` with upstream's FitError text and a `FailedScheduling`
  * Warning, and is tried again when nodes or bound pods change (and every 15 s).
  *

@@ -4,7 +4,7 @@
  * `app.inject` and the CLI and library decide where to listen.
  * Owns: wiring. Must not: hold logic of its own.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pathNotFound } from './api/errors.js';
 import { loadOrCreateAdminToken, adminUser } from './auth/admin.js';
@@ -18,6 +18,7 @@ import { rbacEscalation } from './admission/rbac-escalation.js';
 import { startLegacyTokenFiller } from './auth/legacy-token-secrets.js';
 import { registryLookup } from './auth/object-lookup.js';
 import { loadOrCreateServiceAccountKey } from './auth/sa-key.js';
+import { withFileLock } from './auth/files.js';
 import { serviceAccountAuthenticator } from './auth/service-account-authenticator.js';
 import { ServiceAccountTokens } from './auth/service-account-token.js';
 import { loadTokenFile } from './auth/token-file.js';
@@ -116,10 +117,14 @@ export async function buildServer(config: Config): Promise<Server> {
   try {
     // Files go to <dataDir>/pki/; etcd replicas given one --data-dir share the CA and keys.
     const secretsDir = persistent || config.storage === 'etcd' ? dataDir : undefined;
-    const [tls, adminToken, saKey, tokenFile] = await Promise.all([
+    const loadSecrets = () => Promise.all([
       config.tls ? loadOrCreateTls({ dir: secretsDir, hosts: [config.host] }) : undefined,
       loadOrCreateAdminToken({ dir: secretsDir }),
       loadOrCreateServiceAccountKey({ dir: secretsDir }),
+    ]);
+    // Replicas starting together on one empty dir: one makes the secrets, the others reuse them.
+    const [[tls, adminToken, saKey], tokenFile] = await Promise.all([
+      secretsDir ? withFileLock(join(secretsDir, 'pki', '.lock'), loadSecrets) : loadSecrets(),
       config.tokenAuthFile === undefined ? undefined : loadTokenFile(config.tokenAuthFile),
     ]);
     const serviceAccountTokens = new ServiceAccountTokens({ key: saKey, issuer: config.serviceAccountIssuer });

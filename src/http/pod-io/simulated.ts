@@ -2,7 +2,7 @@
  * The PodIO backend of simulated nodes: logs from the lifecycle stages' log definitions
  * (controllers/nodes/pod-logs.ts), exec by the built-in commands (controllers/nodes/exec.ts),
  * attach as the container's new log lines plus stdin echoed, port-forward as an echo of each
- * port a container declares.
+ * port a container declares (any other port is refused at once, on its error channel).
  * Owns: mapping those behaviours onto the wire (log text, channel protocol).
  * Must not: parse requests (routes and options do) or write objects.
  */
@@ -234,20 +234,18 @@ export class SimulatedPodIO implements PodIO {
       socket.send(frame(2 * i, portBytes(port)));
       socket.send(frame(2 * i + 1, portBytes(port)));
     });
-    const refused = new Set<number>();
+    // As the kubelet, which dials each port at once: an undeclared port is refused right away.
+    const refusal = (port: number) => `error forwarding port ${port} to pod ${pod.metadata.name}, uid ${pod.metadata.uid}: failed to connect to localhost:${port} inside the pod: connection refused`;
+    ports.forEach((port, i) => {
+      if (!declared.has(port)) socket.send(frame(2 * i + 1, refusal(port)));
+    });
     socket.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => {
       const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
       if (data.length === 0) return;
       const channel = data[0]!;
       const port = ports[channel >> 1];
       if (port === undefined || channel % 2 === 1) return;
-      if (declared.has(port)) {
-        socket.send(frame(channel, data.subarray(1)));
-      } else if (!refused.has(port)) {
-        refused.add(port);
-        const message = `error forwarding port ${port} to pod ${pod.metadata.name}, uid ${pod.metadata.uid}: failed to connect to localhost:${port} inside the pod: connection refused`;
-        socket.send(frame(channel + 1, message));
-      }
+      if (declared.has(port)) socket.send(frame(channel, data.subarray(1)));
     });
   }
 }

@@ -80,9 +80,10 @@ export function celEquals(a: unknown, b: unknown): boolean {
 
 const contains = (l: unknown[], x: unknown): boolean => l.some((y) => celEquals(x, y));
 
-function regex(re: string): RegExp {
+function regex(re: string, global = true): RegExp {
   const c = compilePattern(re);
-  return typeof c === 'string' ? fail(`invalid regular expression: ${c}`) : new RegExp(c.source, `${c.flags}g`);
+  if (typeof c === 'string') return fail(`invalid regular expression: ${c}`);
+  return global ? new RegExp(c.source, `${c.flags}g`) : c;
 }
 
 /** The quote of cel-go's strings extension: a double-quoted string with escapes. */
@@ -155,8 +156,10 @@ export function registerKubernetesLibraries(env: Environment): Environment {
       for (let i = l.length - 1; i >= 0; i--) if (celEquals(l[i], v)) return BigInt(i);
       return -1n;
     });
-  // regex (library/regex.go)
+  // regex (library/regex.go); `matches` is renamed to matchGo by cel.ts so that it runs as Go regexp
   env
+    .registerFunction('string.matchGo(string): bool', (s: string, re: string) => regex(re, false).test(s))
+    .registerFunction('matchGo(string, string): bool', (s: string, re: string) => regex(re, false).test(s))
     .registerFunction('string.find(string): string', (s: string, re: string) => regex(re).exec(s)?.[0] ?? '')
     .registerFunction('string.findAll(string): list<string>', (s: string, re: string) => [...s.matchAll(regex(re))].map((m) => m[0]))
     .registerFunction('string.findAll(string, int): list<string>', (s: string, re: string, n: bigint) => {

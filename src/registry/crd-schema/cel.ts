@@ -42,6 +42,41 @@ function environment(optionalOldSelf = false): Environment {
   return env;
 }
 
+/**
+ * Renames calls of `matches` (outside string literals) to the same-length `matchGo`, the
+ * library's Go-regexp version (cel-js's own `matches` is a JS RegExp and cannot be replaced).
+ */
+export function goMatches(expr: string): string {
+  let out = '';
+  let i = 0;
+  let prefix = ''; // the identifier just before the cursor (a string prefix such as r or rb)
+  while (i < expr.length) {
+    const c = expr[i]!;
+    if (c === '"' || c === "'") {
+      const raw = /^([rR][bB]?|[bB][rR])$/.test(prefix);
+      const q = expr.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      let j = i + q.length;
+      while (j < expr.length && !expr.startsWith(q, j)) j += !raw && expr[j] === '\\' ? 2 : 1;
+      out += expr.slice(i, j + q.length);
+      i = j + q.length;
+      prefix = '';
+      continue;
+    }
+    const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expr.slice(i));
+    if (m) {
+      const call = m[0] === 'matches' && /^\s*\(/.test(expr.slice(i + 7));
+      out += call ? 'matchGo' : m[0];
+      i += m[0].length;
+      prefix = m[0];
+      continue;
+    }
+    out += c;
+    i++;
+    prefix = '';
+  }
+  return out;
+}
+
 /** The outcome of compiling one expression: a program, a CRD error (422), or a warning (skipped). */
 export type RuleCompilation =
   | { kind: 'ok'; program: Program }
@@ -67,7 +102,7 @@ export function compileExpression(expr: string, want: 'bool' | 'string', optiona
   }
   let parsed: ReturnType<Environment['parse']>;
   try {
-    parsed = environment(optionalOldSelf).parse(expr);
+    parsed = environment(optionalOldSelf).parse(goMatches(expr));
   } catch (err) {
     const e = err as { summary?: string; range?: { start: number }; message?: string };
     return { kind: 'error', detail: prefix + issue(expr, e.range?.start, e.summary ?? firstLine(err)) };
@@ -75,7 +110,7 @@ export function compileExpression(expr: string, want: 'bool' | 'string', optiona
   const checked = parsed.check();
   if (!checked.valid) {
     const e = checked.error as unknown as { code?: string; summary?: string; range?: { start: number }; message?: string };
-    const summary = e?.summary ?? firstLine(e);
+    const summary = (e?.summary ?? firstLine(e)).replace(/\bmatchGo\b/g, 'matches');
     if (e?.code === 'unknown_variable') {
       const name = /Unknown variable: (\S+)/.exec(summary)?.[1] ?? '';
       return { kind: 'error', detail: prefix + issue(expr, e.range?.start, `undeclared reference to '${name}' (in container '')`) };

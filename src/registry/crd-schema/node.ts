@@ -4,6 +4,7 @@
  * formats stripped as kube-apiserver does for custom resources.
  * Owns: reading JSONSchemaProps. Must not: validate, prune or default values.
  */
+import { compileGoRegexp } from './go-regexp.js';
 
 /** A CEL rule as written in x-kubernetes-validations. */
 export interface ValidationRule {
@@ -71,17 +72,9 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-/** Compiles a regular expression written for Go's RE2 into a JS RegExp, or returns the error text. */
+/** Compiles a regular expression written for Go's RE2 into a JS RegExp, or returns Go's error text. */
 export function compilePattern(pattern: string): RegExp | string {
-  try {
-    return new RegExp(pattern, 'u');
-  } catch {
-    try {
-      return new RegExp(pattern);
-    } catch (err) {
-      return (err as Error).message;
-    }
-  }
+  return compileGoRegexp(pattern);
 }
 
 /** Builds the node tree for a schema (recursively). */

@@ -124,6 +124,8 @@ for (const version of ['1.27', '1.30', '1.31', '1.33']) {
       const undeclared = ports().find((p) => p.remote === 81)!.local;
       t.equal(await roundTrip(declared, 'hello through SPDY'), 'hello through SPDY', 'bytes to a declared containerPort come back');
       t.equal(await roundTrip(declared, 'second connection'), 'second connection', 'a new connection gets a new stream pair');
+      const together = await Promise.all(['one', 'two', 'three'].map((word) => roundTrip(declared, `${word} at once`)));
+      t.same(together, ['one at once', 'two at once', 'three at once'], 'concurrent connections keep their own pairs');
       const method = Number(version.split('.')[1]) >= 31 ? 'GET' : 'POST';
       t.match(pf.err(), new RegExp(`${method}\\W+(url=\\W+)?https://[^ ]+/pods/web/portforward\\W+(status=\\W+)?101 Switching Protocols`), `the upgrade is a ${method}`);
       t.notMatch(pf.err(), 'fallback to secondary dialer', 'no fallback');

@@ -5,6 +5,11 @@
  * so a controller cannot tell it from the HTTP client except by speed. Watch events are decoded
  * when the consumer pulls them, never on the writer's path; a consumer that falls more than
  * `maxWatchEvents` behind is dropped with 410 Expired, as a slow HTTP watcher is.
+ * Custom resources are shown at the requested version (apiVersion rewritten, read defaults) in
+ * reads, watches and write answers, as the HTTP routes show them; fields a write drops (unknown
+ * to the schema) are strict decoding problems under `fieldValidation` as over HTTP: warnings
+ * (Warn, the default, handed to `onWarning` with the version's deprecation warning), a 400 / 422
+ * (Strict), or silence (Ignore).
  * Owns: Client ⇄ Registry. Must not: import fastify or http/.
  */
 import { badRequest, invalid, methodNotSupported, pathNotFound, resourceExpired, unsupportedMediaType } from '../api/errors.js';
@@ -19,7 +24,8 @@ import { bindPod } from '../registry/builtin/pod-binding.js';
 import { clone, decodeStored } from '../registry/codec.js';
 import type { GenericStore, WriteResult } from '../registry/generic-store.js';
 import type { Registry } from '../registry/registry.js';
-import { cannotBeHandled, decodeTypeErrors, pruneUnknownFields } from '../registry/validation/schema.js';
+import type { ResourceHooks } from '../registry/resource-hooks.js';
+import { cannotBeHandled, decodeTypeErrors, pruneUnknownFields, strictDecodingMessage, unknownFieldMessage } from '../registry/validation/schema.js';
 import { objectOf, type CacheEntry, type Selectable } from '../watch/entry.js';
 import type { CacheEvent, EventType } from '../watch/resource-cache.js';
 import type {
@@ -48,6 +54,10 @@ export interface LocalClientOptions {
   maxWatchEvents?: number;
   /** Interval of BOOKMARK events for watches that allow them (default 60 s, as the server's). */
   bookmarkIntervalMs?: number;
+  /** What a write does with fields the schema does not know (default `Warn`, as the HTTP default). */
+  fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
+  /** Receives the warnings the HTTP path sends as `Warning` headers (unknown fields, deprecation). */
+  onWarning?: (warning: string) => void;
 }
 
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
@@ -70,14 +80,18 @@ export class LocalClient implements Client {
 
   async get(resource: Resource, name: string, options: Scoped = {}): Promise<StoredObject> {
     const { store, namespace } = this.#target(resource, options.namespace, name);
-    return store.get(namespace, name);
+    this.#deprecation(store);
+    return shown(store.hooks, await store.get(namespace, name));
   }
 
   async list(resource: Resource, options: ListOptions = {}): Promise<ObjectList> {
     const { store, namespace } = this.#target(resource, options.namespace);
     const { filter, exactLabels } = selection(store.info, namespace, options, {});
     const answer = store.list(namespace, { filter, exactLabels });
-    return { items: answer.entries.map(objectOf), resourceVersion: String(answer.revision) };
+    this.#deprecation(store);
+    const view = store.hooks?.view;
+    const items = answer.entries.map((e) => objectOf(view ? view(e) : e));
+    return { items, resourceVersion: String(answer.revision) };
   }
 
   watch(resource: Resource, options: WatchOptions = {}): Watch {
@@ -95,25 +109,25 @@ export class LocalClient implements Client {
     if (options.subresource) return this.#createSubresource(resource, object, options);
     const { store, namespace } = this.#target(resource, options.namespace ?? object.metadata?.namespace);
     if (store.info.namespaced && namespace === undefined) throw methodNotSupported({ group: store.info.group, name: store.info.plural }, 'create');
-    const body = this.#decoded(store.info, object);
-    return stored(await store.create(namespace, body, this.#write(options)));
+    const body = this.#decoded(store, object);
+    return this.#stored(store, await store.create(namespace, body, this.#write(options)));
   }
 
   async update(resource: Resource, object: KubeObject, options: UpdateOptions = {}): Promise<StoredObject> {
     const { store, namespace, name } = this.#named(resource, object, options);
-    const body = this.#decoded(store.info, object);
+    const body = this.#decoded(store, object);
     if (options.subresource) {
       this.#subresource(store, options.subresource);
-      return stored(await store.update(namespace, name, () => body, { ...this.#write(options), subresource: options.subresource }));
+      return this.#stored(store, await store.update(namespace, name, () => body, { ...this.#write(options), subresource: options.subresource }));
     }
-    return stored(await store.update(namespace, name, () => body, { ...this.#write(options), createBody: body }));
+    return this.#stored(store, await store.update(namespace, name, () => body, { ...this.#write(options), createBody: body }));
   }
 
   async updateStatus(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
     const { store, namespace, name } = this.#named(resource, object, options);
     this.#subresource(store, 'status');
-    const body = this.#decoded(store.info, object);
-    return stored(await store.update(namespace, name, () => body, { ...this.#write(options), subresource: 'status' }));
+    const body = this.#decoded(store, object);
+    return this.#stored(store, await store.update(namespace, name, () => body, { ...this.#write(options), subresource: 'status' }));
   }
 
   async patch(resource: Resource, name: string, patch: Patch, options: PatchOptions = {}): Promise<StoredObject> {
@@ -124,17 +138,20 @@ export class LocalClient implements Client {
     const write = this.#write(options);
     if (patch.type === 'apply') {
       const result = await store.apply(namespace, name, clone(patch.patch), { ...write, force: patch.force === true, subresource });
-      return stored(result);
+      return this.#stored(store, result);
     }
     const schema = patch.type === 'strategic' ? schemaNodeFor(info.group, info.version, info.kind) : undefined;
     if (patch.type === 'strategic' && !schema) throw unsupportedMediaType('application/strategic-merge-patch+json', PATCH_TYPES);
+    let problems: string[] = [];
     const compute = (current: StoredObject): KubeObject => {
       let patched = applyPatch(patch.type, current, patch.patch, schema) as KubeObject;
       if (patch.type === 'strategic') patched = dropNulls(patched) as KubeObject;
-      checkPatched(info, patched);
+      problems = this.#checkPatched(store, patched);
       return patched;
     };
-    return stored(await store.update(namespace, name, compute, { ...write, subresource }));
+    const result = await store.update(namespace, name, compute, { ...write, subresource });
+    this.#warn(problems);
+    return this.#stored(store, result);
   }
 
   async delete(resource: Resource, name: string, options: DeleteOptions = {}): Promise<StoredObject | Status> {
@@ -183,7 +200,7 @@ export class LocalClient implements Client {
           send: (type, entry, event) => {
             if (stream.closed) return true;
             if (stream.buffered >= max) return false;
-            stream.push(() => ({ type, object: shownObject(type, entry, event) }));
+            stream.push(() => ({ type, object: shownObject(type, entry, event, store.hooks) }));
             return true;
           },
         },
@@ -240,8 +257,44 @@ export class LocalClient implements Client {
     return { manager: options.fieldManager ?? this.fieldManager, dryRun: options.dryRun === true };
   }
 
+  /** The answer of a write, at the version written to; the version's deprecation warning. */
+  #stored(store: GenericStore, result: WriteResult): StoredObject {
+    this.#deprecation(store);
+    return shown(store.hooks, stored(result));
+  }
+
+  #deprecation(store: GenericStore): void {
+    if (store.hooks?.warnings.length) this.#warn(store.hooks.warnings);
+  }
+
+  #warn(warnings: readonly string[]): void {
+    const sink = this.#options.onWarning;
+    if (sink) for (const w of warnings) sink(w);
+  }
+
+  /** Unknown fields of a decoded body as the HTTP path treats them: returns the warnings (Warn), throws under Strict. */
+  #unknownFields(pruned: readonly string[], strict: () => never): string[] {
+    const mode = this.#options.fieldValidation ?? 'Warn';
+    if (mode === 'Ignore' || pruned.length === 0) return [];
+    if (mode === 'Strict') strict();
+    return pruned.map(unknownFieldMessage);
+  }
+
+  /** The checks of a patched object, as the PATCH route: Go type errors and Strict unknown fields are a 422 `patch: Invalid value`. */
+  #checkPatched(store: GenericStore, obj: KubeObject): string[] {
+    const { group, version, kind } = store.info;
+    const typeError = decodeTypeErrors(group, version, kind, obj);
+    const refuse = (detail: string): never => {
+      throw invalid({ group: '', name: '' }, '', [field.invalid('patch', JSON.stringify(obj), detail)]);
+    };
+    if (typeError) refuse(typeError);
+    const pruned = store.hooks ? store.hooks.prune(obj) : pruneUnknownFields(group, version, kind, obj);
+    return this.#unknownFields(pruned, () => refuse(strictDecodingMessage(pruned.map(unknownFieldMessage))));
+  }
+
   /** A copy of `object` checked as a JSON body of the resource is (kind, Go types) with unknown fields pruned. */
-  #decoded(info: ResourceInfo, object: KubeObject): KubeObject {
+  #decoded(store: GenericStore, object: KubeObject): KubeObject {
+    const { info } = store;
     const body = clone(object);
     const expectedVersion = apiVersionOf(info);
     if ((body.apiVersion && body.apiVersion !== expectedVersion) || (body.kind && body.kind !== info.kind)) {
@@ -254,7 +307,11 @@ export class LocalClient implements Client {
     body.kind = info.kind;
     const typeError = decodeTypeErrors(info.group, info.version, info.kind, body);
     if (typeError) throw badRequest(cannotBeHandled(info.kind, info.version, typeError));
-    pruneUnknownFields(info.group, info.version, info.kind, body);
+    const pruned = store.hooks ? store.hooks.prune(body) : pruneUnknownFields(info.group, info.version, info.kind, body);
+    const strict = (): never => {
+      throw badRequest(cannotBeHandled(info.kind, info.version, strictDecodingMessage(pruned.map(unknownFieldMessage))));
+    };
+    this.#warn(this.#unknownFields(pruned, strict));
     return body;
   }
 }
@@ -274,9 +331,10 @@ function selection(info: ResourceInfo, namespace: string | undefined, options: L
  * The object a watcher is shown: for a DELETED that an update produced (the object left the
  * selection), the previous state stamped with the update's resourceVersion, as the HTTP watch.
  */
-function shownObject(type: EventType, entry: CacheEntry, event: CacheEvent | undefined): StoredObject {
-  if (type !== 'DELETED' || !event || event.type === 'DELETED' || !event.prev) return objectOf(entry);
-  const obj = objectOf(event.prev);
+function shownObject(type: EventType, entry: CacheEntry, event: CacheEvent | undefined, hooks: ResourceHooks | undefined): StoredObject {
+  const view = (e: CacheEntry): CacheEntry => (hooks?.view ? hooks.view(e) : e);
+  if (type !== 'DELETED' || !event || event.type === 'DELETED' || !event.prev) return objectOf(view(entry));
+  const obj = objectOf(view(event.prev));
   obj.metadata.resourceVersion = String(event.revision);
   return obj;
 }
@@ -286,12 +344,9 @@ function stored(result: WriteResult): StoredObject {
   return result.bytes ? decodeStored(result.bytes) : (clone(result.object) as StoredObject);
 }
 
-/** The checks of a patched object, as the PATCH route: Go type errors are a 422 `patch: Invalid value`. */
-function checkPatched(info: ResourceInfo, obj: KubeObject): void {
-  const [group, version, kind] = [info.group, info.version, info.kind];
-  const typeError = decodeTypeErrors(group, version, kind, obj);
-  if (typeError) throw invalid({ group: '', name: '' }, '', [field.invalid('patch', JSON.stringify(obj), typeError)]);
-  pruneUnknownFields(group, version, kind, obj);
+/** An object as the resource version shows it (custom resources: apiVersion, read defaults). */
+function shown(hooks: ResourceHooks | undefined, obj: StoredObject): StoredObject {
+  return hooks?.viewObject ? (hooks.viewObject(obj) as StoredObject) : obj;
 }
 
 /** Removes `null` values a strategic merge leaves (upstream drops them converting to the typed object). */

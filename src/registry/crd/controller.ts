@@ -257,6 +257,21 @@ export class CrdController {
     this.#served.set(name, { signature, crd, versions, terminating: false });
     this.#generation++;
     for (const v of versions) await this.#registry.addResource(v.info, v.strategy, { hooks: v.hooks, fieldsOf: v.fieldsOf });
+    if (existing) this.#endWatches(versions);
+  }
+
+  /**
+   * A changed CRD (spec or accepted names) is served afresh: as kube-apiserver tears down the
+   * old storage of every version (its watch cache destroyed, every watch of every version
+   * closed), the watches started before the change end — with a 410 here, as when a CRD goes,
+   * so clients list and watch again and find a version that is no longer served gone (404).
+   */
+  #endWatches(versions: readonly ServedVersion[]): void {
+    const message = 'the CustomResourceDefinition changed; list and watch again';
+    const first = versions[0]?.info;
+    const store = first && this.#registry.store(first.group, first.version, first.plural);
+    // (a cache no version shares any more was unregistered by removeResource, its watches ended)
+    if (store) store.cache.closeWatchers(message);
   }
 
   #unserve(name: string): void {

@@ -2,7 +2,8 @@
  * OpenAPI for custom resources: the schema of a CRD version as served (`apiVersion`, `kind`,
  * `metadata` → ObjectMeta added, `x-kubernetes-group-version-kind`), its List, and the OpenAPI v3
  * document of one custom group-version with paths shaped like kube-apiserver's CRD builder
- * (list/create/deletecollection, get/replace/patch/delete, watch, status and scale), so
+ * (list/create/deletecollection, get/replace/patch/delete, watch, status and scale, and for
+ * namespaced resources the all-namespaces list `/apis/G/V/PLURAL`), so
  * `kubectl explain` and kubectl's server-side field-validation check work. Paths are derived from
  * the bundled CustomResourceDefinition paths (same parameters and responses), renamed.
  * Also the schema navigator server-side apply merges custom resources with.
@@ -142,8 +143,13 @@ function resourcePaths(r: CustomResourceOpenAPI): JsonObject {
   const listDef = definitionName(r.group, r.version, r.listKind);
   const ns = r.namespaced ? 'namespaces/{namespace}/' : '';
   const base = `/apis/${r.group}/${r.version}/`;
+  // operation ids as the CRD builder names them: <verb>[Namespaced]<Kind>[Status|Scale]
+  const opKind = `${r.namespaced ? 'Namespaced' : ''}${r.kind}`;
   const rename = (item: JsonObject, scale = false): JsonObject => {
     let text = JSON.stringify(item)
+      .replace(/"operationId":"([a-z]+)ApiextensionsV1(Collection)?CustomResourceDefinition(Status|List)?"/g, (_m, verb: string, coll = '', suffix = '') =>
+        `"operationId":"${verb}${camel(`${r.group} ${r.version}`)}${coll}${opKind}${suffix === 'Status' && scale ? 'Scale' : suffix}"`,
+      )
       .replaceAll(`${CRD_DEF}List`, listDef)
       .replaceAll(CRD_DEF, scale ? SCALE_DEF : kindDef)
       .replaceAll('"group":"apiextensions.k8s.io"', scale ? '"group":"autoscaling"' : `"group":${JSON.stringify(r.group)}`)
@@ -163,6 +169,22 @@ function resourcePaths(r: CustomResourceOpenAPI): JsonObject {
     const item = t.paths.get(templateKey);
     if (item) paths[`${base}${suffix}`] = rename(item, scale);
   };
+  if (r.namespaced) {
+    // the all-namespaces list: GET only, its parameters on the path item (as the CRD builder's)
+    const list = t.paths.get('');
+    const get = list && objectAt(list, 'get');
+    if (list && get) {
+      const op = { ...get } as JsonObject;
+      const params = [...((op['parameters'] as Json[] | undefined) ?? []), ...((list['parameters'] as Json[] | undefined) ?? [])];
+      delete op['parameters'];
+      const name = (p: Json): string => String((p as JsonObject)['name'] ?? (p as JsonObject)['$ref'] ?? '');
+      const item = rename({ get: op, parameters: params.sort((a, b) => name(a).localeCompare(name(b))) });
+      item['parameters'] = ((item['parameters'] as Json[]).filter((p) => p !== NAMESPACE_PARAMETER));
+      const renamed = objectAt(item, 'get');
+      if (renamed) renamed['operationId'] = `list${camel(`${r.group} ${r.version}`)}${r.kind}ForAllNamespaces`;
+      paths[`${base}${r.plural}`] = item;
+    }
+  }
   add(`${ns}${r.plural}`, '');
   add(`${ns}${r.plural}/{name}`, '/{name}');
   if (r.status) add(`${ns}${r.plural}/{name}/status`, '/{name}/status');

@@ -76,6 +76,8 @@ function complement(ranges: Range[]): Range[] {
   return out;
 }
 
+/** The BMP and the supplementary blocks with case (Deseret, Osage, Vithkuqi, Old Hungarian, Warang Citi, Medefaidrin, Adlam). */
+const CASED_BLOCKS: Range[] = [[0, 0xffff], [0x10400, 0x104ff], [0x10570, 0x105bf], [0x10c80, 0x10cff], [0x118a0, 0x118ff], [0x16e40, 0x16e9f], [0x1e900, 0x1e95f]];
 let orbits: Map<number, number[]> | undefined;
 function foldKey(cp: number): number {
   const one = (s: string): number | undefined => ([...s].length === 1 ? s.codePointAt(0) : undefined);
@@ -86,13 +88,14 @@ function foldKey(cp: number): number {
 function orbit(cp: number): number[] {
   if (!orbits) {
     orbits = new Map();
-    for (let c = 0; c <= 0x1ffff; c++) {
-      const k = foldKey(c);
-      if (k === c) continue;
-      const list = orbits.get(k) ?? [k];
-      list.push(c);
-      orbits.set(k, list);
-    }
+    for (const [lo, hi] of CASED_BLOCKS)
+      for (let c = lo; c <= hi; c++) {
+        const k = foldKey(c);
+        if (k === c) continue;
+        const list = orbits.get(k) ?? [k];
+        list.push(c);
+        orbits.set(k, list);
+      }
   }
   return orbits.get(foldKey(cp)) ?? [cp];
 }
@@ -102,6 +105,7 @@ function foldRanges(ranges: Range[]): Range[] {
   if (size > 0x20000) return ranges;
   const out = [...ranges];
   for (const [lo, hi] of ranges) for (let c = lo; c <= Math.min(hi, 0x1ffff); c++) for (const o of orbit(c)) if (o !== c) out.push([o, o]);
+  // (code points beyond 0x1ffff have no case)
   return merge(out);
 }
 
@@ -474,10 +478,12 @@ class Translator {
 
 /** Translates a Go regexp to JS source and flags; throws GoRegexpError with Go's message. */
 export function translateGoRegexp(pattern: string): { source: string; flags: string } {
-  const expanded = new Translator(pattern, false);
-  const source = expanded.run();
-  if (expanded.foldOn && !expanded.foldOff) return { source: new Translator(pattern, true).run(), flags: 'ui' };
-  return { source, flags: 'u' };
+  // First as if JS's i flag could carry the case-insensitivity; expanded only when it is mixed.
+  const native = new Translator(pattern, true);
+  const source = native.run();
+  if (!native.foldOn) return { source, flags: 'u' };
+  if (!native.foldOff) return { source, flags: 'ui' };
+  return { source: new Translator(pattern, false).run(), flags: 'u' };
 }
 
 const cache = new Map<string, RegExp | string>();

@@ -2,8 +2,8 @@
  * OpenAPI for custom resources: the schema of a CRD version as served (`apiVersion`, `kind`,
  * `metadata` → ObjectMeta added, `x-kubernetes-group-version-kind`), its List, and the OpenAPI v3
  * document of one custom group-version with paths shaped like kube-apiserver's CRD builder
- * (list/create/deletecollection, get/replace/patch/delete, watch, status and scale, and for
- * namespaced resources the all-namespaces list `/apis/G/V/PLURAL`), so
+ * (list/create/deletecollection, get/replace/patch/delete, status and scale, and for namespaced
+ * resources the all-namespaces list `/apis/G/V/PLURAL`; no deprecated /watch/ paths), so
  * `kubectl explain` and kubectl's server-side field-validation check work. Paths are derived from
  * the bundled CustomResourceDefinition paths (same parameters and responses), renamed.
  * Also the schema navigator server-side apply merges custom resources with.
@@ -34,7 +34,7 @@ export interface CustomResourceOpenAPI {
 }
 
 interface Templates {
-  /** The CRD document's path items by suffix: `` (collection), `/{name}`, `/{name}/status`, watch ones. */
+  /** The CRD document's path items by suffix: `` (collection), `/{name}`, `/{name}/status`. */
   paths: Map<string, JsonObject>;
   /** apimachinery schemas (ObjectMeta, ListMeta, Status, DeleteOptions, Patch, WatchEvent, ...). */
   meta: JsonObject;
@@ -66,7 +66,6 @@ function loadTemplates(): Templates {
     if (!path.startsWith(prefix) || !isObject(item)) continue;
     const rest = path.slice(prefix.length);
     if (rest.startsWith('customresourcedefinitions')) paths.set(rest.slice('customresourcedefinitions'.length), item);
-    else if (rest.startsWith('watch/customresourcedefinitions')) paths.set(`watch${rest.slice('watch/customresourcedefinitions'.length)}`, item);
   }
   const meta = pick(schemas, Object.keys(schemas).filter((n) => n.startsWith('io.k8s.apimachinery.')));
   const autoscaling = schemaSource().document('apis/autoscaling/v1');
@@ -189,8 +188,6 @@ function resourcePaths(r: CustomResourceOpenAPI): JsonObject {
   add(`${ns}${r.plural}/{name}`, '/{name}');
   if (r.status) add(`${ns}${r.plural}/{name}/status`, '/{name}/status');
   if (r.scale) add(`${ns}${r.plural}/{name}/scale`, '/{name}/status', true);
-  add(`watch/${ns}${r.plural}`, 'watch');
-  add(`watch/${ns}${r.plural}/{name}`, 'watch/{name}');
   return paths;
 }
 

@@ -9,7 +9,7 @@
  * reads, watches and write answers, as the HTTP routes show them; fields a write drops (unknown
  * to the schema) are strict decoding problems under `fieldValidation` as over HTTP: warnings
  * (Warn, the default, handed to `onWarning` with the version's deprecation warning), a 400 / 422
- * (Strict), or silence (Ignore).
+ * (Strict), or silence (Ignore). The strategy's write warnings go to `onWarning` as well.
  * Owns: Client ⇄ Registry. Must not: import fastify or http/.
  */
 import { badRequest, invalid, methodNotSupported, pathNotFound, resourceExpired, unsupportedMediaType } from '../api/errors.js';
@@ -110,7 +110,9 @@ export class LocalClient implements Client {
     const { store, namespace } = this.#target(resource, options.namespace ?? object.metadata?.namespace);
     if (store.info.namespaced && namespace === undefined) throw methodNotSupported({ group: store.info.group, name: store.info.plural }, 'create');
     const body = this.#decoded(store, object);
-    return this.#stored(store, await store.create(namespace, body, this.#write(options)));
+    const created = await store.create(namespace, body, this.#write(options));
+    this.#warn(store.strategy.warningsOnWrite?.(created.object) ?? []);
+    return this.#stored(store, created);
   }
 
   async update(resource: Resource, object: KubeObject, options: UpdateOptions = {}): Promise<StoredObject> {
@@ -120,7 +122,9 @@ export class LocalClient implements Client {
       this.#subresource(store, options.subresource);
       return this.#stored(store, await store.update(namespace, name, () => body, { ...this.#write(options), subresource: options.subresource }));
     }
-    return this.#stored(store, await store.update(namespace, name, () => body, { ...this.#write(options), createBody: body }));
+    const written = await store.update(namespace, name, () => body, { ...this.#write(options), createBody: body });
+    this.#warn(store.strategy.warningsOnWrite?.(written.object) ?? []);
+    return this.#stored(store, written);
   }
 
   async updateStatus(resource: Resource, object: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {

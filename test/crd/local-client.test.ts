@@ -81,3 +81,17 @@ t.test('unknown fields: dropped and reported (Warn), refused (Strict), silent (I
   await quiet.create(V1, { ...body, metadata: { name: 'q', namespace: 'default' } });
   t.same(warnings, [], 'Ignore: no warnings');
 });
+
+t.test('write warnings of the strategy reach onWarning, as the HTTP Warning headers', async (t) => {
+  const s = await testServer();
+  t.teardown(() => s.close());
+  const warnings: string[] = [];
+  const client = new LocalClient(s.server.registry, { onWarning: (w) => warnings.push(w) });
+  const crd = widgetCrd() as { metadata: { name: string }; spec: Record<string, unknown> };
+  crd.spec.conversion = { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: 'https://convert.example.com/' } } };
+  await client.create({ group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' }, crd);
+  const http = await s.json('PUT', `${CRDS}/${crd.metadata.name}`, { ...(await s.json('GET', `${CRDS}/${crd.metadata.name}`)).json() });
+  t.equal(http.statusCode, 200, http.body);
+  t.ok(warnings.length > 0, 'a warning');
+  t.match(String(http.headers.warning), warnings[0]!.slice(0, 40), 'the one the HTTP route sends');
+});

@@ -90,7 +90,8 @@ t.test('write warnings of the strategy reach onWarning, as the HTTP Warning head
   const crd = widgetCrd() as { metadata: { name: string }; spec: Record<string, unknown> };
   crd.spec.conversion = { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: 'https://convert.example.com/' } } };
   await client.create({ group: 'apiextensions.k8s.io', version: 'v1', resource: 'customresourcedefinitions' }, crd);
-  const http = await s.json('PUT', `${CRDS}/${crd.metadata.name}`, { ...(await s.json('GET', `${CRDS}/${crd.metadata.name}`)).json() });
+  const current = (await s.json('GET', `${CRDS}/${crd.metadata.name}`)).json() as Record<string, unknown>;
+  const http = await s.json('PUT', `${CRDS}/${crd.metadata.name}`, current);
   t.equal(http.statusCode, 200, http.body);
   t.ok(warnings.length > 0, 'a warning');
   t.match(String(http.headers.warning), warnings[0]!.slice(0, 40), 'the one the HTTP route sends');

@@ -120,6 +120,11 @@ export class Informer {
     return this.#store.byIndex(name, value);
   }
 
+  /** How many objects an index maps `value` to. */
+  countByIndex(name: string, value: string): number {
+    return this.#store.countByIndex(name, value);
+  }
+
   /** Starts listing and watching (idempotent). */
   start(): void {
     if (this.#running || this.#stopped) return;

@@ -106,6 +106,13 @@ export class IndexedStore {
     return [...(index.get(value) ?? [])].map((key) => this.#objects.get(key)!);
   }
 
+  /** How many objects index `name` maps `value` to (without building the list). */
+  countByIndex(name: string, value: string): number {
+    const index = this.#indexes.get(name);
+    if (!index) throw new TypeError(`no indexer ${JSON.stringify(name)}`);
+    return index.get(value)?.size ?? 0;
+  }
+
   /** Stores (a frozen) `obj`; returns the previous object of its key. */
   put(obj: StoredObject): StoredObject | undefined {
     const key = keyOf(obj);

@@ -3,7 +3,8 @@
  * on the LevelDB storage, and the floor of raw etcd transactions (64 concurrent writers, each
  * a one-put transaction, no counter; and one writer sending 60-put transactions, the shape of the
  * storage's group commit) against the same one-member etcd, in the same run; ~1 KiB
- * values. Not a test. Runs standalone: `node --import tsx test/bench/etcd.ts` prints JSON;
+ * values. Also updates of one key per writer (64 writers, and one writer: the latency of a
+ * controller's chain of writes) on both storages. Not a test. Runs standalone: `node --import tsx test/bench/etcd.ts` prints JSON;
  * skipped (a note) when no `etcd` binary is on PATH.
  * Owns: etcd storage measurements. Must not: assert anything.
  */
@@ -21,11 +22,11 @@ const WRITERS = 64;
 const template = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bench', resourceVersion: '' }, data: { payload: 'x'.repeat(900) } });
 const encodeValue = (revision: number) => Buffer.from(template.replace('"resourceVersion":""', `"resourceVersion":"${revision}"`));
 
-async function load(ms: number, write: (w: number, i: number) => Promise<unknown>): Promise<{ creates: number; perSecond: number; p50Ms: number; p99Ms: number }> {
+async function load(ms: number, write: (w: number, i: number) => Promise<unknown>, writers = WRITERS): Promise<{ creates: number; perSecond: number; p50Ms: number; p99Ms: number }> {
   const latencies: number[] = [];
   const start = performance.now();
   const deadline = start + ms;
-  await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
+  await Promise.all(Array.from({ length: writers }, async (_, w) => {
     for (let i = 0; performance.now() < deadline; i++) {
       const t0 = performance.now();
       await write(w, i);
@@ -39,6 +40,13 @@ async function load(ms: number, write: (w: number, i: number) => Promise<unknown
 }
 
 const storageLoad = (storage: Storage, ms: number) => load(ms, (w, i) => storage.create(`/registry/configmaps/bench/w${w}-${i}`, encodeValue));
+
+/** Updates of one key per writer (the shape of controllers' status writes); `writers` 1 = one write at a time. */
+async function updateLoad(storage: Storage, ms: number, writers: number) {
+  for (let w = 0; w < writers; w++) await storage.create(`/registry/configmaps/bench/u${writers}-${w}`, encodeValue);
+  const { creates, ...rest } = await load(ms, (w) => storage.update(`/registry/configmaps/bench/u${writers}-${w}`, undefined, encodeValue), writers);
+  return { updates: creates, ...rest };
+}
 
 /** Runs the benchmark; `ms` per measurement. */
 export async function benchEtcd(ms = 3000): Promise<Record<string, unknown>> {
@@ -61,10 +69,14 @@ export async function benchEtcd(ms = 3000): Promise<Record<string, unknown>> {
     const onEtcd = createStorage({ kind: 'etcd', etcd: { endpoints: etcd.endpoints, prefix: '/bench' } });
     await onEtcd.open();
     const etcdStorage = await storageLoad(onEtcd, ms);
+    const etcdUpdates = await updateLoad(onEtcd, ms, WRITERS);
+    const etcdSequentialUpdates = await updateLoad(onEtcd, ms, 1);
     await onEtcd.close();
     const level = createStorage({ kind: 'level', dataDir: dir });
     await level.open();
     const levelStorage = await storageLoad(level, ms);
+    const levelUpdates = await updateLoad(level, ms, WRITERS);
+    const levelSequentialUpdates = await updateLoad(level, ms, 1);
     await level.close();
     return {
       writers: WRITERS,
@@ -74,7 +86,12 @@ export async function benchEtcd(ms = 3000): Promise<Record<string, unknown>> {
       rawEtcdTxn60Puts: rawBatched,
       etcdStorage,
       levelStorage,
+      etcdUpdates,
+      levelUpdates,
+      etcdSequentialUpdates,
+      levelSequentialUpdates,
       etcdStorageVsRawTxn: Math.round((etcdStorage.perSecond / floor.perSecond) * 100) / 100,
+      etcdUpdatesVsLevel: Math.round((etcdUpdates.perSecond / levelUpdates.perSecond) * 100) / 100,
       etcdStorageVsLevel: Math.round((etcdStorage.perSecond / levelStorage.perSecond) * 100) / 100,
     };
   } finally {

@@ -111,6 +111,10 @@ function launch(member: EtcdMember, initialCluster: string, state: 'new' | 'exis
   ];
   const proc = spawn('etcd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   member.proc = proc;
+  // A test process that ends without stop() (a timeout, a crash) must not leave etcd running.
+  const orphanGuard = () => proc.kill('SIGKILL');
+  process.once('exit', orphanGuard);
+  proc.once('exit', () => process.removeListener('exit', orphanGuard));
   proc.stderr!.on('data', (d: Buffer) => {
     member.log += d.toString();
     if (member.log.length > 200_000) member.log = member.log.slice(-100_000);

@@ -2,7 +2,8 @@
  * etcd going away under a running `kubemu serve`: reads without resourceVersion (consistent
  * reads), lists and writes answer 503 ServiceUnavailable Status with Retry-After at once (no
  * hang), /readyz reports the etcd check failed; when etcd returns, the same requests succeed
- * again and the write made before the outage is still there. Skipped without `etcd`.
+ * again and the write made before the outage is still there. The same with a hung etcd
+ * (SIGSTOP: connections open, no answers). Skipped without `etcd`.
  * Owns: the etcd outage end to end over HTTP. Must not: test storage internals.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -66,5 +67,19 @@ if (!haveEtcd) {
     t.equal(after.status, 201, 'writes work again');
     const list = (await (await call('GET', configMaps)).json()) as { items: { metadata: { name: string } }[] };
     t.same(list.items.map((i) => i.metadata.name).sort(), ['after', 'before'], 'the write before the outage survived; none during it');
+
+    // A hung etcd (stopped, not dead: connections stay open, nothing answers) is no hang either.
+    const member = etcd.members[0]!.proc!;
+    member.kill('SIGSTOP');
+    try {
+      for (const [method, url, payload] of [['GET', `${configMaps}/before`], ['POST', configMaps, body('hung')]] as const) {
+        const res = await call(method, url, payload);
+        t.equal(res.status, 503, `${method} with etcd hung: 503`);
+        t.equal(res.headers.get('retry-after'), '1', `${method} with etcd hung: Retry-After`);
+      }
+    } finally {
+      member.kill('SIGCONT');
+    }
+    await eventually(async () => (await call('POST', configMaps, body('resumed')).catch(() => undefined))?.status === 201, 'writes after etcd resumed', 30_000);
   });
 }

@@ -333,7 +333,7 @@ t.test("kubemu's v2 document: served paths only, v2 shapes of the real server, a
     else if (!SERVED_RESOURCES[apiVersion]?.includes(plural)) t.fail(`${path}: not a served resource`);
   }
   t.ok(paths['/api/v1/namespaces/{namespace}/configmaps/{name}'] && paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale']);
-  t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/exec'], 'unserved subresource left out');
+  t.notOk(paths['/api/v1/namespaces/{namespace}/pods/{name}/eviction'], 'unserved subresource left out');
 
   // Every PATCH: GVK, fieldValidation, a body, strategic merge for built-ins.
   let patches = 0;

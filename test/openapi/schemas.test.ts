@@ -26,7 +26,7 @@ const EXPECTED: ReadonlyArray<readonly [string, string, string, boolean, string[
   ['v1', 'nodes', 'Node', false, ['no'], [], STATUS],
   ['v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, ['pvc'], [], STATUS],
   ['v1', 'persistentvolumes', 'PersistentVolume', false, ['pv'], [], STATUS],
-  ['v1', 'pods', 'Pod', true, ['po'], ['all'], ['attach', 'exec', 'log', 'portforward', 'status']],
+  ['v1', 'pods', 'Pod', true, ['po'], ['all'], ['attach', 'binding', 'exec', 'log', 'portforward', 'status']],
   ['v1', 'podtemplates', 'PodTemplate', true, [], [], []],
   ['v1', 'replicationcontrollers', 'ReplicationController', true, ['rc'], ['all'], SCALE_STATUS],
   ['v1', 'resourcequotas', 'ResourceQuota', true, ['quota'], [], STATUS],

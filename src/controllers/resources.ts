@@ -1,8 +1,9 @@
 /**
  * The resources the garbage collector and the namespace controller walk: kubemu's built-in
- * served resources (kind and scope included, since owner references name kinds) plus, for
- * namespace deletion, the namespaced resources CustomResourceDefinitions serve — read through
- * the Client, so it works in-process and against a remote server alike.
+ * served resources (kind and scope included, since owner references name kinds) plus the
+ * resources CustomResourceDefinitions serve (customResourceOf; the namespace controller lists
+ * the CRDs, the garbage collector watches them) — read through the Client, so it works
+ * in-process and against a remote server alike.
  * Owns: that table and CRD-driven discovery. Must not: import registry or openapi.
  */
 import type { KubeObject } from '../api/types.js';
@@ -67,11 +68,36 @@ export function groupOf(apiVersion: string): string {
 export async function discoverNamespaced(client: Client): Promise<ServedResource[]> {
   const { items } = await client.list(CRDS);
   const custom = items.flatMap((crd: KubeObject) => {
-    const spec = (crd.spec ?? {}) as { group?: string; scope?: string; names?: { plural?: string; kind?: string }; versions?: { name: string; served?: boolean; storage?: boolean }[] };
-    if (spec.scope !== 'Namespaced' || !spec.group || !spec.names?.plural) return [];
-    const version = spec.versions?.find((v) => v.storage && v.served) ?? spec.versions?.find((v) => v.served);
-    if (!version) return [];
-    return [{ group: spec.group, version: version.name, resource: spec.names.plural, kind: spec.names.kind ?? '', namespaced: true }];
+    const resource = customResourceOf(crd);
+    return resource?.namespaced ? [resource] : [];
   });
   return [...NAMESPACED_RESOURCES, ...custom];
+}
+
+/** The parts of a CustomResourceDefinition that say what it serves. */
+interface CrdShape {
+  spec?: {
+    group?: string;
+    scope?: string;
+    names?: { plural?: string; kind?: string };
+    versions?: { name: string; served?: boolean; storage?: boolean }[];
+  };
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+/**
+ * The resource a CustomResourceDefinition serves, at its storage version when that is served
+ * (else its first served version); undefined when it serves none or is malformed.
+ */
+export function customResourceOf(crd: KubeObject): ServedResource | undefined {
+  const { spec } = crd as CrdShape;
+  if (!spec?.group || !spec.names?.plural) return undefined;
+  const version = spec.versions?.find((v) => v.storage && v.served) ?? spec.versions?.find((v) => v.served);
+  if (!version) return undefined;
+  return { group: spec.group, version: version.name, resource: spec.names.plural, kind: spec.names.kind ?? '', namespaced: spec.scope === 'Namespaced' };
+}
+
+/** True when the CRD's `Established` condition is True (its resources are served). */
+export function isEstablished(crd: KubeObject): boolean {
+  return ((crd as CrdShape).status?.conditions ?? []).some((c) => c.type === 'Established' && c.status === 'True');
 }

@@ -5,15 +5,19 @@
  * addedKeys, updatedKeys, deletedKeys): an owner deleted or being deleted reaches its
  * dependents, a dependent going away or dropping a reference reaches its owners, and a status
  * write reaches nothing. The first lists queue every object with owners, so owners deleted while
- * the collector was not running (a restart) are found too.
+ * the collector was not running (a restart) are found too. Custom resources are watched as their
+ * CustomResourceDefinitions come and go (./custom-resources.ts): the CRD informer is one more
+ * source, whose events start and stop monitors instead of queueing keys of their own.
  * Owns: the definition and its sources. Must not: import registry or storage.
  */
 import type { StoredObject } from '../../api/types.js';
-import { byOwnerUid, type ControllerDefinition } from '../runtime/index.js';
-import { CLUSTER_RESOURCES, NAMESPACED_RESOURCES, type ServedResource } from '../resources.js';
+import { byOwnerUid, type ControllerDefinition, type Source } from '../runtime/index.js';
+import { CLUSTER_RESOURCES, CRDS, NAMESPACED_RESOURCES, type ServedResource } from '../resources.js';
+import { CustomResourceMonitors } from './custom-resources.js';
 import { addedKeys, deletedKeys, GarbageCollectorReconciler, OWNER_INDEX, updatedKeys, type Watched } from './reconciler.js';
 
 export { GarbageCollectorReconciler } from './reconciler.js';
+export { CustomResourceMonitors } from './custom-resources.js';
 
 /** Resources the collector watches (upstream: every resource supporting list, watch and delete). */
 const GC_RESOURCES: readonly string[] = [
@@ -38,12 +42,22 @@ export function garbageCollector(options: { workers?: number } = {}): Controller
         informer: ctx.informers.informer(resource, { indexers: { [OWNER_INDEX]: byOwnerUid } }),
       }));
       const reconciler = new GarbageCollectorReconciler(ctx.client, watched);
-      const sources = watched.map((w) => ({
+      const sources: Source[] = watched.map((w) => ({
         informer: w.informer,
         map: (obj: StoredObject) => addedKeys(w, obj),
         mapUpdate: (oldObj: StoredObject, obj: StoredObject) => updatedKeys(reconciler, w, oldObj, obj),
         mapDelete: (obj: StoredObject) => deletedKeys(reconciler, obj),
       }));
+      const custom = new CustomResourceMonitors(ctx, reconciler);
+      sources.push({
+        informer: ctx.informers.informer(CRDS),
+        map: (crd: StoredObject) => custom.sync(crd),
+        mapUpdate: (_old: StoredObject, crd: StoredObject) => custom.sync(crd),
+        mapDelete: (crd: StoredObject) => {
+          custom.remove(crd);
+          return [];
+        },
+      });
       return { reconciler, sources };
     },
   };

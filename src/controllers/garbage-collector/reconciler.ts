@@ -15,6 +15,10 @@
  *       waiting, and the object has dependents itself → unblock those references (cycles), delete Foreground
  *       otherwise         → delete (policy from its own finalizers, else Background)
  *
+ * The set of watched resources changes at run time (custom resources come and go with their
+ * CRDs: ./custom-resources.ts): `watch` and `unwatch`. A kind no longer watched is remembered,
+ * so owner references to it still resolve (by a live GET, which answers 404 once it is gone).
+ *
  * Owns: those decisions and writes. Must not: import registry or storage.
  */
 import { StatusError } from '../../api/errors.js';
@@ -48,17 +52,42 @@ type OwnerState = 'solid' | 'dangling' | 'waiting';
 /** The garbage collector's reconciler over a set of watched resources. */
 export class GarbageCollectorReconciler implements Reconciler {
   readonly #client: Client;
-  readonly #watched: readonly Watched[];
+  /** `group/resource` → watched. */
   readonly #byId = new Map<string, Watched>();
+  /** `group/Kind` → watched. */
   readonly #byKind = new Map<string, Watched>();
+  /** `group/Kind` → resource, for kinds once watched and no longer (a deleted CRD). */
+  readonly #retired = new Map<string, ServedResource>();
 
   constructor(client: Client, watched: readonly Watched[]) {
     this.#client = client;
-    this.#watched = watched;
-    for (const w of watched) {
-      this.#byId.set(`${w.resource.group}/${w.resource.resource}`, w);
-      this.#byKind.set(`${w.resource.group}/${w.resource.kind}`, w);
+    for (const w of watched) this.watch(w);
+  }
+
+  /** Starts using `w` (replacing a previous informer of the same group and resource). */
+  watch(w: Watched): void {
+    const kind = `${w.resource.group}/${w.resource.kind}`;
+    this.#byId.set(`${w.resource.group}/${w.resource.resource}`, w);
+    this.#byKind.set(kind, w);
+    this.#retired.delete(kind);
+  }
+
+  /** Stops using the informer of `resource`'s group and resource; its kind stays resolvable. */
+  unwatch(resource: ServedResource): void {
+    const id = `${resource.group}/${resource.resource}`;
+    const w = this.#byId.get(id);
+    if (!w) return;
+    this.#byId.delete(id);
+    const kind = `${w.resource.group}/${w.resource.kind}`;
+    if (this.#byKind.get(kind) === w) {
+      this.#byKind.delete(kind);
+      this.#retired.set(kind, w.resource);
     }
+  }
+
+  /** The watched resource of `group/resource`, if any. */
+  watched(group: string, resource: string): Watched | undefined {
+    return this.#byId.get(`${group}/${resource}`);
   }
 
   /** The watched resource an owner reference names, if kubemu watches it. */
@@ -68,7 +97,18 @@ export class GarbageCollectorReconciler implements Reconciler {
 
   /** Every object, in any watched resource, that names `uid` as an owner. */
   dependents(uid: string): { watched: Watched; obj: StoredObject }[] {
-    return this.#watched.flatMap((watched) => watched.informer.byIndex(OWNER_INDEX, uid).map((obj) => ({ watched, obj })));
+    return [...this.#byId.values()].flatMap((watched) => watched.informer.byIndex(OWNER_INDEX, uid).map((obj) => ({ watched, obj })));
+  }
+
+  /** Queue keys of every watched object with an owner reference to `group`/`kind` (a kind just watched). */
+  referencingKind(group: string, kind: string): string[] {
+    const keys: string[] = [];
+    for (const watched of this.#byId.values()) {
+      for (const obj of watched.informer.list()) {
+        if (obj.metadata.ownerReferences?.some((r) => r.kind === kind && groupOf(r.apiVersion) === group)) keys.push(gcKey(watched.resource, obj));
+      }
+    }
+    return keys;
   }
 
   async reconcile(key: string): Promise<Result | void> {
@@ -126,13 +166,14 @@ export class GarbageCollectorReconciler implements Reconciler {
   /** Solid, dangling or waiting; an owner kubemu does not watch counts as solid (never delete on doubt). */
   async #ownerState(dependent: StoredObject, ref: OwnerReference): Promise<OwnerState> {
     const owner = this.ownerResource(ref);
-    if (!owner) return 'solid';
-    const namespace = owner.resource.namespaced ? dependent.metadata.namespace : undefined;
-    let found: StoredObject | undefined = owner.informer.get(namespace ? `${namespace}/${ref.name}` : ref.name);
+    const resource = owner?.resource ?? this.#retired.get(`${groupOf(ref.apiVersion)}/${ref.kind}`);
+    if (!resource) return 'solid';
+    const namespace = resource.namespaced ? dependent.metadata.namespace : undefined;
+    let found: StoredObject | undefined = owner?.informer.get(namespace ? `${namespace}/${ref.name}` : ref.name);
     if (found?.metadata.uid !== ref.uid) {
       // The cache may lag (an owner created just now): ask the server before calling it gone.
       try {
-        found = await this.#client.get(owner.resource, ref.name, namespace ? { namespace } : {});
+        found = await this.#client.get(resource, ref.name, namespace ? { namespace } : {});
       } catch (err) {
         if (err instanceof StatusError && err.code === 404) return 'dangling';
         throw err;

@@ -72,6 +72,7 @@ export class Controller {
   readonly #workers: number;
   readonly #log: Logger;
   readonly #removers: (() => void)[] = [];
+  readonly #resyncPeriodMs: number | undefined;
   #running: Promise<void>[] = [];
 
   constructor(options: ControllerOptions) {
@@ -80,25 +81,39 @@ export class Controller {
     this.#reconciler = options.reconciler;
     this.#workers = Math.max(1, options.workers ?? 1);
     this.#log = options.log ?? silentLogger;
-    for (const source of options.sources) {
-      const map = source.map ?? ((obj: StoredObject) => [keyOf(obj)]);
-      const delay = source.coalesceMs ?? 0;
-      const add = (keys: readonly string[]) => {
-        for (const key of keys) this.queue.addAfter(key, delay);
-      };
-      const { mapUpdate, mapDelete } = source;
-      const handler = {
-        add: (obj: StoredObject) => add(map(obj)),
-        update: (oldObj: StoredObject, newObj: StoredObject) => {
-          if (mapUpdate) return add(mapUpdate(oldObj, newObj));
-          add(map(oldObj));
-          add(map(newObj));
-        },
-        delete: (obj: StoredObject) => add((mapDelete ?? map)(obj)),
-      };
-      const resync = options.resyncPeriodMs === undefined ? {} : { resyncPeriodMs: options.resyncPeriodMs };
-      this.#removers.push(source.informer.addEventHandler(handler, resync));
-    }
+    this.#resyncPeriodMs = options.resyncPeriodMs;
+    for (const source of options.sources) this.addSource(source);
+  }
+
+  /**
+   * Adds a source after construction (a resource that appeared at run time, e.g. a custom
+   * resource); returns a function that detaches it again. A stopped controller ignores it.
+   */
+  addSource(source: Source): () => void {
+    if (this.queue.shuttingDown) return () => {};
+    const map = source.map ?? ((obj: StoredObject) => [keyOf(obj)]);
+    const delay = source.coalesceMs ?? 0;
+    const add = (keys: readonly string[]) => {
+      for (const key of keys) this.queue.addAfter(key, delay);
+    };
+    const { mapUpdate, mapDelete } = source;
+    const handler = {
+      add: (obj: StoredObject) => add(map(obj)),
+      update: (oldObj: StoredObject, newObj: StoredObject) => {
+        if (mapUpdate) return add(mapUpdate(oldObj, newObj));
+        add(map(oldObj));
+        add(map(newObj));
+      },
+      delete: (obj: StoredObject) => add((mapDelete ?? map)(obj)),
+    };
+    const resync = this.#resyncPeriodMs === undefined ? {} : { resyncPeriodMs: this.#resyncPeriodMs };
+    const remove = source.informer.addEventHandler(handler, resync);
+    this.#removers.push(remove);
+    return () => {
+      remove();
+      const at = this.#removers.indexOf(remove);
+      if (at >= 0) this.#removers.splice(at, 1);
+    };
   }
 
   /** Queues `key` for reconciliation. */

@@ -35,6 +35,11 @@ export interface ControllerContext {
   /** Events with `name` as source component. */
   recorder: EventRecorder;
   log: Logger;
+  /**
+   * Attaches a source to this controller once it runs (resources discovered at run time);
+   * returns a function that detaches it. Only after setup() has returned.
+   */
+  addSource(source: Source): () => void;
 }
 
 /** A controller, declared. */
@@ -124,8 +129,13 @@ export class Manager {
     const log = this.#log;
     const recorder = new EventRecorder({ client, component: name, log, ...(this.#options.host ? { host: this.#options.host } : {}) });
     this.#recorders.push(recorder);
-    const { reconciler, sources } = definition.setup({ name, client, informers: this.informers, recorder, log });
-    const controller = new Controller({
+    let controller: Controller | undefined;
+    const addSource = (source: Source): (() => void) => {
+      if (!controller) throw new TypeError(`manager: ${name} added a source during setup(); return it from setup() instead`);
+      return controller.addSource(source);
+    };
+    const { reconciler, sources } = definition.setup({ name, client, informers: this.informers, recorder, log, addSource });
+    controller = new Controller({
       name,
       reconciler,
       sources,

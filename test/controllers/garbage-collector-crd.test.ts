@@ -5,7 +5,8 @@
  * custom-resource owner's Foreground deletion holds it until it goes, Orphan strips the
  * references, a custom resource owned by a Deployment goes with the Deployment, a CRD (cluster
  * scope) created after the collector started is collected too, and a deleted CRD takes its
- * objects' dependents along and stops its monitor without errors being logged afterwards.
+ * objects' dependents along and stops its monitor without errors being logged afterwards; a
+ * custom-resource owner deleted while the collector was stopped is found when it starts.
  * Every wait is bounded.
  */
 import t from 'tap';
@@ -169,4 +170,24 @@ t.test('a deleted CRD: its objects\' dependents go, its monitor stops, nothing f
   // A monitor still running would fail to list the resource no longer served and log it (first retry after ~1 s).
   await sleep(1500);
   t.same(problems, [], 'no warnings or errors logged after the CRD went');
+});
+
+t.test('a custom-resource owner deleted while the collector was stopped is found when it starts', async (t) => {
+  const other = await buildServer(withDefaults({ storage: 'memory', tls: false, port: 0, controllers: false }));
+  const c: Client = new LocalClient(other.registry);
+  const stopped = new Manager({ client: c });
+  stopped.add(garbageCollector());
+  t.teardown(async () => {
+    await stopped.stop();
+    await other.close();
+  });
+  await c.create(CRDS, cronTabCrd() as KubeObject);
+  await other.crds.idle();
+  await c.create(RESOURCES.namespaces, { metadata: { name: 'later' } });
+  const owner = await c.create(CRONTABS, { metadata: { name: 'owner' }, spec: {} }, { namespace: 'later' });
+  await c.create(CM, { metadata: { name: 'dep', ownerReferences: [ref(owner)] } }, { namespace: 'later' });
+  await c.delete(CRONTABS, 'owner', { namespace: 'later' });
+  await stopped.start();
+  await eventually(async () => (await c.list(CM, { namespace: 'later', fieldSelector: 'metadata.name=dep' })).items.length === 0, 'dependent collected after start');
+  t.pass('collected');
 });

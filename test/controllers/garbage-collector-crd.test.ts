@@ -6,7 +6,8 @@
  * references, a custom resource owned by a Deployment goes with the Deployment, a CRD (cluster
  * scope) created after the collector started is collected too, and a deleted CRD takes its
  * objects' dependents along and stops its monitor without errors being logged afterwards; a
- * custom-resource owner deleted while the collector was stopped is found when it starts.
+ * custom-resource owner deleted while the collector was stopped is found when it starts; a CRD
+ * whose storage version changes is watched at the new version.
  * Every wait is bounded.
  */
 import t from 'tap';
@@ -190,4 +191,26 @@ t.test('a custom-resource owner deleted while the collector was stopped is found
   await stopped.start();
   await eventually(async () => (await c.list(CM, { namespace: 'later', fieldSelector: 'metadata.name=dep' })).items.length === 0, 'dependent collected after start');
   t.pass('collected');
+});
+
+t.test('a CRD whose storage version changes is monitored at the new version', async (t) => {
+  const n = await ns();
+  const parts = crd('parts', 'Part', 'Namespaced');
+  const spec = parts.spec as { versions: Record<string, unknown>[] };
+  spec.versions.push({ ...spec.versions[0], name: 'v2', storage: false });
+  await client.create(CRDS, parts);
+  await server.crds.idle();
+  const monitored = (version: string) => infos.some((l) => l.message === 'garbage collector: monitoring custom resource' && l.fields.resource === 'parts.gc.kubemu.dev' && l.fields.version === version);
+  await eventually(() => monitored('v1'), 'parts monitored at v1');
+  const current = await client.get(CRDS, 'parts.gc.kubemu.dev');
+  const versions = (current.spec as { versions: { name: string; storage: boolean }[] }).versions.map((v) => ({ ...v, storage: v.name === 'v2' }));
+  await client.update(CRDS, { ...current, spec: { ...(current.spec as object), versions } });
+  await server.crds.idle();
+  await eventually(() => monitored('v2'), 'parts monitored at v2');
+  const PARTS_V2: Resource = { group: 'gc.kubemu.dev', version: 'v2', resource: 'parts' };
+  const owner = await create(PARTS_V2, 'owner', n);
+  await create(CM, 'dep', n, [ref(owner)]);
+  await client.delete(PARTS_V2, 'owner', { namespace: n });
+  await eventually(async () => !(await exists(CM, 'dep', n)), 'dependent of a v2 part collected');
+  t.same(problems, [], 'no warnings or errors logged (the v1 monitor stopped cleanly)');
 });

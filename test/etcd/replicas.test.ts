@@ -77,9 +77,13 @@ if (!haveEtcd) {
       const survivor = leader === a ? b : a;
       await kubectl(survivor, 'create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=4');
       await kubectl(survivor, 'rollout', 'status', 'deployment/web', '--timeout=90s');
+      // minReadySeconds holds each step of the next rollout for 2 s, so the kill lands mid-rollout.
+      await kubectl(survivor, 'patch', 'deployment', 'web', '-p', '{"spec":{"minReadySeconds":2}}');
       await kubectl(survivor, 'set', 'image', 'deployment/web', 'nginx=nginx:1.26');
       await new Promise((r) => setTimeout(r, 300));
       leader!.proc.kill('SIGKILL');
+      const before = await kubectl(survivor, 'get', 'deployment', 'web', '-o', 'jsonpath={.status.updatedReplicas}/{.status.availableReplicas}/{.status.replicas}');
+      t.not(before.stdout, '4/4/4', `the rollout was not finished when the leader died (${before.stdout})`);
       await leader!.exited;
       const status = await kubectl(survivor, 'rollout', 'status', 'deployment/web', '--timeout=120s');
       t.match(status.stdout, /successfully rolled out/);

@@ -68,6 +68,16 @@ t.test('a virtual kubemu runs its pods in a host kubemu', async (t) => {
   t.equal(vSvc.spec.clusterIP, hSvc.spec.clusterIP, 'virtual Service shows the host ClusterIP');
   t.same(hSvc.spec.selector, { app: 'web', 'vcluster.loft.sh/managed-by': 'vc1', 'vcluster.loft.sh/namespace': 'default' }, 'host selector translated');
 
+  // kubectl logs and exec on a synced pod reach the host pod (its simulated node prints kubemu.dev/log).
+  await kubectl('run', 'talker', '--image=busybox', '--annotations=kubemu.dev/log=hello from the host', '--restart=Never');
+  await kubectl('wait', '--for=condition=Ready', 'pod/talker', '--timeout=30s');
+  t.match(await kubectl('logs', 'talker'), /hello from the host/, 'kubectl logs relayed from the host pod');
+  t.equal(await kubectl('exec', 'talker', '--', 'echo', 'hi'), 'hi\n', 'kubectl exec relayed to the host pod');
+  const failed = await exec('kubectl', ['--kubeconfig', virtual.kubeconfigPath, 'exec', 'talker', '--', 'sh', '-c', 'exit 3']).then(() => 0, (e: { code?: number }) => e.code);
+  t.equal(failed, 3, 'the exit code of a relayed exec');
+  await kubectl('delete', 'pod', 'talker', '--grace-period=0', '--force');
+  await eventually(async () => (await hostPods()).length === 3, 'the host copy of the talker pod to go', 15000);
+
   // A host pod deleted by hand: the virtual pod goes, the ReplicaSet replaces it, the host gets the new one.
   const victim = onHost[0]!;
   await hostClient.delete(RESOURCES.pods, victim.metadata.name, { namespace: HOST_NS, gracePeriodSeconds: 0 });

@@ -1,20 +1,9 @@
 /** Schemas used by the crd-schema tests and benchmark: the CronTab of the Kubernetes docs and a large generated one. */
 import type { JSONSchemaProps } from '../../src/registry/crd-schema/index.js';
+import { cronTabSchema as cronTabOpenAPISchema } from '../../conformance/scenarios/crd-fixtures.js';
 
-/** The CronTab example (Kubernetes docs, "Extend the Kubernetes API with CustomResourceDefinitions"). */
-export const cronTabSchema: JSONSchemaProps = {
-  type: 'object',
-  properties: {
-    spec: {
-      type: 'object',
-      properties: {
-        cronSpec: { type: 'string', pattern: '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$' },
-        image: { type: 'string' },
-        replicas: { type: 'integer', minimum: 1, maximum: 10, default: 1 },
-      },
-    },
-  },
-};
+/** The CronTab example (Kubernetes docs, "Extend the Kubernetes API with CustomResourceDefinitions"), as the conformance fixtures define it. */
+export const cronTabSchema = cronTabOpenAPISchema() as JSONSchemaProps;
 
 /** A deep schema of real-world size: nested objects, lists of maps, int-or-string, embedded resources. */
 export function largeSchema(width = 12, depth = 5): JSONSchemaProps {

@@ -2,48 +2,14 @@
  * Test fixtures: the CronTab CRD of the Kubernetes docs ("Extend the Kubernetes API with
  * CustomResourceDefinitions", with its validation and printer-column sections folded in) and a
  * Widget CRD with status and scale subresources, a CEL rule, defaults, a selectable field and two
- * served versions (v1beta1 deprecated, v1 stored).
+ * served versions (v1beta1 deprecated, v1 stored). The CronTab and the manifest frame are the
+ * conformance scenarios' own (one home for both).
  */
+import { cronTabCrd as docsCronTabCrd, crdManifest } from '../../conformance/scenarios/crd-fixtures.js';
 
 /** crontabs.stable.example.com, namespaced, short name `ct`, category `all`. */
 export function cronTabCrd(): Record<string, unknown> {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'crontabs.stable.example.com' },
-    spec: {
-      group: 'stable.example.com',
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: {
-            openAPIV3Schema: {
-              type: 'object',
-              properties: {
-                spec: {
-                  type: 'object',
-                  properties: {
-                    cronSpec: { type: 'string', pattern: '^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$' },
-                    image: { type: 'string' },
-                    replicas: { type: 'integer', minimum: 1, maximum: 10, default: 1 },
-                  },
-                },
-              },
-            },
-          },
-          additionalPrinterColumns: [
-            { name: 'Spec', type: 'string', description: 'The cron spec defining the interval a CronJob is run', jsonPath: '.spec.cronSpec' },
-            { name: 'Replicas', type: 'integer', description: 'The number of jobs launched by the CronJob', jsonPath: '.spec.replicas' },
-            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-          ],
-        },
-      ],
-      scope: 'Namespaced',
-      names: { plural: 'crontabs', singular: 'crontab', kind: 'CronTab', shortNames: ['ct'], categories: ['all'] },
-    },
-  };
+  return docsCronTabCrd('stable.example.com');
 }
 
 /** widgets.example.kubemu.dev: status + scale, a CEL rule, v1beta1 (deprecated) and v1 (storage). */
@@ -79,35 +45,29 @@ export function widgetCrd(): Record<string, unknown> {
     { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase', priority: 1 },
   ];
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.kubemu.dev' },
-    spec: {
-      group: 'example.kubemu.dev',
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList', shortNames: ['wd'] },
-      versions: [
-        {
-          name: 'v1beta1',
-          served: true,
-          storage: false,
-          deprecated: true,
-          schema: { openAPIV3Schema: schema },
-          subresources,
-          additionalPrinterColumns: columns,
-          selectableFields: [{ jsonPath: '.spec.color' }],
-        },
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: schema },
-          subresources,
-          additionalPrinterColumns: columns,
-          selectableFields: [{ jsonPath: '.spec.color' }],
-        },
-      ],
-    },
-  };
+  return crdManifest('example.kubemu.dev', 'widgets', {
+    scope: 'Namespaced',
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList', shortNames: ['wd'] },
+    versions: [
+      {
+        name: 'v1beta1',
+        served: true,
+        storage: false,
+        deprecated: true,
+        schema: { openAPIV3Schema: schema },
+        subresources,
+        additionalPrinterColumns: columns,
+        selectableFields: [{ jsonPath: '.spec.color' }],
+      },
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: schema },
+        subresources,
+        additionalPrinterColumns: columns,
+        selectableFields: [{ jsonPath: '.spec.color' }],
+      },
+    ],
+  });
 }

@@ -3,7 +3,8 @@
  * synced to a host kubemu with simulated nodes; measured until every virtual pod is Running with
  * the status mirrored from its host pod. Floor: the same N pods created directly in the host
  * kubemu, in the same run, until all are Running. Each phase stops at a deadline (60 s) and
- * reports how many made it. Host QPS/burst of the syncer: KUBEMU_BENCH_SYNCER_QPS (default 400,
+ * reports how many made it. Then the host→virtual status latency: 50 changes of one host pod's
+ * `status.message`, each timed until the virtual pod shows it (polled every 2 ms). Host QPS/burst of the syncer: KUBEMU_BENCH_SYNCER_QPS (default 400,
  * burst twice that — vcluster's recommended tuning; its default is 40/80).
  *
  *   node --import tsx test/bench/syncer.ts      # prints JSON
@@ -35,6 +36,8 @@ export interface SyncerBenchResult {
   syncer: PhaseResult;
   ratio: number | null;
   goal: { allRunningMs: number; met: boolean };
+  /** Host pod status change → visible on the virtual pod, over 50 changes (ms). */
+  statusMirrorMs: { p50: number; p99: number; max: number; samples: number } | null;
 }
 
 const podBody = (name: string, namespace: string) => ({
@@ -66,6 +69,26 @@ async function runPhase(client: Client, namespace: string, pods: number): Promis
   }
 }
 
+/** Times host status changes of one synced pod until the virtual pod shows them. */
+async function statusMirrorLatency(host: Client, virtual: Client, hostPod: string, virtualPod: string): Promise<SyncerBenchResult['statusMirrorMs']> {
+  const samples: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const message = `bench-${i}`;
+    const t0 = performance.now();
+    await host.patch(RESOURCES.pods, hostPod, { type: 'merge', patch: { status: { message } } }, { namespace: 'vc-host', subresource: 'status' });
+    for (;;) {
+      const pod = await virtual.get(RESOURCES.pods, virtualPod, { namespace: 'default' });
+      if ((pod.status as { message?: string } | undefined)?.message === message) break;
+      if (performance.now() - t0 > 5000) return null;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]! * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99), max: at(1), samples: samples.length };
+}
+
 /** Runs the floor and the syncer phase; see the module comment. */
 export async function benchSyncer(options: { pods?: number; qps?: number } = {}): Promise<SyncerBenchResult> {
   const pods = options.pods ?? Number(process.env.KUBEMU_BENCH_SYNCER_PODS ?? 1000);
@@ -82,7 +105,8 @@ export async function benchSyncer(options: { pods?: number; qps?: number } = {})
     v = HttpClient.fromKubeconfig(virtual.kubeconfig);
     const syncer = await runPhase(v, 'default', pods);
     const ratio = floor.allRunningMs && syncer.allRunningMs ? Math.round((syncer.allRunningMs / floor.allRunningMs) * 100) / 100 : null;
-    return { pods, hostQps: qps, floor, syncer, ratio, goal: { allRunningMs: 20_000, met: syncer.allRunningMs !== null && syncer.allRunningMs < 20_000 } };
+    const statusMirrorMs = syncer.running > 0 ? await statusMirrorLatency(h, v, 'p-0-x-default-x-bench', 'p-0') : null;
+    return { pods, hostQps: qps, floor, syncer, ratio, goal: { allRunningMs: 20_000, met: syncer.allRunningMs !== null && syncer.allRunningMs < 20_000 }, statusMirrorMs };
   } finally {
     v?.close();
     h.close();

@@ -73,6 +73,10 @@ t.test('a virtual kubemu runs its pods in a host kubemu', async (t) => {
   await kubectl('wait', '--for=condition=Ready', 'pod/talker', '--timeout=30s');
   t.match(await kubectl('logs', 'talker'), /hello from the host/, 'kubectl logs relayed from the host pod');
   t.equal(await kubectl('exec', 'talker', '--', 'echo', 'hi'), 'hi\n', 'kubectl exec relayed to the host pod');
+  for (const pod of pods) {
+    t.equal(await kubectl('exec', pod.metadata.name, '--', 'echo', pod.metadata.name), `${pod.metadata.name}\n`, `kubectl exec reaches ${pod.metadata.name}`);
+    t.equal(await kubectl('logs', pod.metadata.name), '', `kubectl logs reaches ${pod.metadata.name} (no log lines configured)`);
+  }
   const failed = await exec('kubectl', ['--kubeconfig', virtual.kubeconfigPath, 'exec', 'talker', '--', 'sh', '-c', 'exit 3']).then(() => 0, (e: { code?: number }) => e.code);
   t.equal(failed, 3, 'the exit code of a relayed exec');
   await kubectl('delete', 'pod', 'talker', '--grace-period=0', '--force');

@@ -7,17 +7,15 @@
  * Owns: concurrent creation of the shared secrets. Must not: test the PKI itself.
  */
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import t from 'tap';
 import { parse as parseYaml } from 'yaml';
 import { withDefaults, type Config } from '../../src/cli/config.js';
 import { buildServer } from '../../src/server.js';
-import { haveEtcd, startEtcd } from '../helpers/etcd.js';
-import { startKubemuProcess, type Child } from '../helpers/spawn.js';
+import { etcdTest, serveOnEtcd, tempDir } from '../helpers/serve-child.js';
+import type { Child } from '../helpers/spawn.js';
 
 interface Reply {
   status: number;
@@ -40,64 +38,50 @@ function get(url: string, ca: string, token?: string, method = 'GET', body?: str
   });
 }
 
-if (!haveEtcd) {
-  t.pass('skipped: no etcd binary on PATH');
-} else {
-  t.test('replicas starting together on one empty data dir share one CA and one key', async (t) => {
-    const etcd = await startEtcd();
-    t.teardown(() => etcd.stop());
-    const dir = await mkdtemp(join(tmpdir(), 'kubemu-shared-dir-'));
-    t.teardown(() => rm(dir, { recursive: true, force: true }));
-    const start = (name: string) => startKubemuProcess([
-      '--storage', 'etcd', '--etcd-endpoints', etcd.endpoints.join(','), '--etcd-prefix', '/shared-dir',
-      '--port', '0', '--no-controllers', '--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, `${name}.kubeconfig`),
-    ], 60_000);
-    const children: Child[] = [];
-    t.teardown(() => {
-      for (const c of children) c.proc.kill('SIGKILL');
-    });
-    const started = await Promise.allSettled([start('a'), start('b')]);
-    for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
-    t.same(started.map((s) => s.status), ['fulfilled', 'fulfilled'], 'both replicas start');
-    const [a, b] = children as [Child, Child];
+etcdTest('replicas starting together on one empty data dir share one CA and one key', async (t, etcd) => {
+  const dir = await tempDir(t, 'kubemu-shared-dir-');
+  const start = (name: string) => serveOnEtcd(t, etcd, [
+    '--no-controllers', '--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, `${name}.kubeconfig`),
+  ], { prefix: '/shared-dir', timeoutMs: 60_000 });
+  const children: Child[] = [];
+  const started = await Promise.allSettled([start('a'), start('b')]);
+  for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
+  t.same(started.map((s) => s.status), ['fulfilled', 'fulfilled'], 'both replicas start');
+  const [a, b] = children as [Child, Child];
 
-    const caPem = await readFile(join(dir, 'data', 'pki', 'ca.crt'), 'utf8');
-    const ca = new X509Certificate(caPem);
-    const adminToken = (await readFile(join(dir, 'data', 'pki', 'admin.token'), 'utf8')).trim();
-    for (const [name, child] of [['a', a], ['b', b]] as const) {
-      const kubeconfig = parseYaml(await readFile(child.kubeconfigPath, 'utf8')) as { clusters: { cluster: { 'certificate-authority-data': string } }[] };
-      t.equal(Buffer.from(kubeconfig.clusters[0]!.cluster['certificate-authority-data'], 'base64').toString(), caPem, `${name}'s kubeconfig trusts the CA on disk`);
-      const reply = await get(`${child.url}/api/v1/namespaces`, caPem, adminToken);
-      t.ok(reply.peer.verify(ca.publicKey), `${name}'s serving certificate is signed by the CA on disk`);
-      t.equal(reply.status, 200, `${name} accepts the admin token on disk`);
-    }
-    const jwks = await Promise.all([a, b].map(async (c) => (await get(`${c.url}/openid/v1/jwks`, caPem, adminToken)).body));
-    t.equal(jwks[0], jwks[1], 'one service-account signing key (the same JWKS)');
+  const caPem = await readFile(join(dir, 'data', 'pki', 'ca.crt'), 'utf8');
+  const ca = new X509Certificate(caPem);
+  const adminToken = (await readFile(join(dir, 'data', 'pki', 'admin.token'), 'utf8')).trim();
+  for (const [name, child] of [['a', a], ['b', b]] as const) {
+    const kubeconfig = parseYaml(await readFile(child.kubeconfigPath, 'utf8')) as { clusters: { cluster: { 'certificate-authority-data': string } }[] };
+    t.equal(Buffer.from(kubeconfig.clusters[0]!.cluster['certificate-authority-data'], 'base64').toString(), caPem, `${name}'s kubeconfig trusts the CA on disk`);
+    const reply = await get(`${child.url}/api/v1/namespaces`, caPem, adminToken);
+    t.ok(reply.peer.verify(ca.publicKey), `${name}'s serving certificate is signed by the CA on disk`);
+    t.equal(reply.status, 200, `${name} accepts the admin token on disk`);
+  }
+  const jwks = await Promise.all([a, b].map(async (c) => (await get(`${c.url}/openid/v1/jwks`, caPem, adminToken)).body));
+  t.equal(jwks[0], jwks[1], 'one service-account signing key (the same JWKS)');
 
-    // A token issued through a is accepted by b.
-    const sa = JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } });
-    t.equal((await get(`${a.url}/api/v1/namespaces/default/serviceaccounts`, caPem, adminToken, 'POST', sa)).status, 201);
-    const tokenRequest = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
-    const issued = await get(`${a.url}/api/v1/namespaces/default/serviceaccounts/robot/token`, caPem, adminToken, 'POST', tokenRequest);
-    const token = (JSON.parse(issued.body) as { status: { token: string } }).status.token;
-    const review = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
-    const whoami = await get(`${b.url}/apis/authentication.k8s.io/v1/selfsubjectreviews`, caPem, token, 'POST', review);
-    t.match(JSON.parse(whoami.body), { status: { userInfo: { username: 'system:serviceaccount:default:robot' } } }, 'b authenticates a token a issued');
-  });
+  // A token issued through a is accepted by b.
+  const sa = JSON.stringify({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot' } });
+  t.equal((await get(`${a.url}/api/v1/namespaces/default/serviceaccounts`, caPem, adminToken, 'POST', sa)).status, 201);
+  const tokenRequest = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: {} });
+  const issued = await get(`${a.url}/api/v1/namespaces/default/serviceaccounts/robot/token`, caPem, adminToken, 'POST', tokenRequest);
+  const token = (JSON.parse(issued.body) as { status: { token: string } }).status.token;
+  const review = JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+  const whoami = await get(`${b.url}/apis/authentication.k8s.io/v1/selfsubjectreviews`, caPem, token, 'POST', review);
+  t.match(JSON.parse(whoami.body), { status: { userInfo: { username: 'system:serviceaccount:default:robot' } } }, 'b authenticates a token a issued');
+});
 
-  t.test('four servers built at once on one empty data dir share one CA, key and token', async (t) => {
-    const etcd = await startEtcd();
-    t.teardown(() => etcd.stop());
-    const dir = await mkdtemp(join(tmpdir(), 'kubemu-shared-dir-'));
-    t.teardown(() => rm(dir, { recursive: true, force: true }));
-    const config = withDefaults({ storage: 'etcd', etcd: { endpoints: etcd.endpoints, prefix: '/shared-dir-4' }, controllers: false, port: 0, dataDir: dir } as Partial<Config>) as Config;
-    const servers = await Promise.all([1, 2, 3, 4].map(() => buildServer(config)));
-    t.teardown(() => Promise.all(servers.map((s) => s.close())));
-    const caOnDisk = await readFile(join(dir, 'pki', 'ca.crt'), 'utf8');
-    t.same(servers.map((s) => s.tls?.caCert), [caOnDisk, caOnDisk, caOnDisk, caOnDisk], 'every server uses the CA on disk');
-    const tokenOnDisk = (await readFile(join(dir, 'pki', 'admin.token'), 'utf8')).trim();
-    t.same(servers.map((s) => s.adminToken), [tokenOnDisk, tokenOnDisk, tokenOnDisk, tokenOnDisk], 'every server uses the admin token on disk');
-    const { token } = servers[0]!.serviceAccountTokens.issue({ namespace: 'default', serviceAccount: { name: 'robot', uid: 'u-1' }, audiences: servers[0]!.serviceAccountTokens.audiences, expirationSeconds: 600 });
-    t.same(servers.map((s) => s.serviceAccountTokens.verify(token) !== undefined), [true, true, true, true], 'a token the first server signed verifies on every server (one signing key)');
-  });
-}
+etcdTest('four servers built at once on one empty data dir share one CA, key and token', async (t, etcd) => {
+  const dir = await tempDir(t, 'kubemu-shared-dir-');
+  const config = withDefaults({ storage: 'etcd', etcd: { endpoints: etcd.endpoints, prefix: '/shared-dir-4' }, controllers: false, port: 0, dataDir: dir } as Partial<Config>) as Config;
+  const servers = await Promise.all([1, 2, 3, 4].map(() => buildServer(config)));
+  t.teardown(() => Promise.all(servers.map((s) => s.close())));
+  const caOnDisk = await readFile(join(dir, 'pki', 'ca.crt'), 'utf8');
+  t.same(servers.map((s) => s.tls?.caCert), [caOnDisk, caOnDisk, caOnDisk, caOnDisk], 'every server uses the CA on disk');
+  const tokenOnDisk = (await readFile(join(dir, 'pki', 'admin.token'), 'utf8')).trim();
+  t.same(servers.map((s) => s.adminToken), [tokenOnDisk, tokenOnDisk, tokenOnDisk, tokenOnDisk], 'every server uses the admin token on disk');
+  const { token } = servers[0]!.serviceAccountTokens.issue({ namespace: 'default', serviceAccount: { name: 'robot', uid: 'u-1' }, audiences: servers[0]!.serviceAccountTokens.audiences, expirationSeconds: 600 });
+  t.same(servers.map((s) => s.serviceAccountTokens.verify(token) !== undefined), [true, true, true, true], 'a token the first server signed verifies on every server (one signing key)');
+});

@@ -46,6 +46,7 @@ import type { IndexEntry, KvDatabase, WriteOptions } from './kv-open.js';
 import { Batch, assembleBatch } from './kv-batch.js';
 import type { AssembledBatch, DeletedEntry, Write } from './kv-batch.js';
 import { countKeys, readEvents, readList } from './kv-reads.js';
+import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, readError, Subscribers, type StorageState } from './storage-rules.js';
 
 export { DataDirError } from './kv-open.js';
 export type { KvDatabase } from './kv-open.js';
@@ -63,8 +64,6 @@ export interface KvStorageOptions {
   eventWindow?: number;
 }
 
-type State = 'new' | 'opening' | 'open' | 'closing' | 'closed';
-
 /** `Storage` over an abstract-level database (see the module header for the design). */
 export class KvStorage implements Storage {
   readonly #options: Required<KvStorageOptions>;
@@ -72,7 +71,7 @@ export class KvStorage implements Storage {
   readonly #slack: number;
   readonly #writeOptions: WriteOptions;
   #db: KvDatabase | undefined;
-  #state: State = 'new';
+  #state: StorageState = 'new';
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   /** Every key's revisions, pending writes included. */
@@ -89,8 +88,8 @@ export class KvStorage implements Storage {
   #clearing: Promise<void> | null = null;
   /** Event entries at or below this revision are deleted from the database. */
   #clearedTo = 0;
-  #inEncode = false;
-  readonly #subscribers = new Set<Subscriber>();
+  readonly #encoder = new EncodeGuard();
+  readonly #subscribers = new Subscribers();
 
   /** Creates a closed store; call `open()`. */
   constructor(options: KvStorageOptions) {
@@ -199,9 +198,7 @@ export class KvStorage implements Storage {
 
   async eventsSince(fromRevision: number): Promise<StorageEvent[]> {
     const db = this.#readable('', true);
-    if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
-      throw new TypeError(`eventsSince: revision must be a non-negative integer, got ${fromRevision}`);
-    }
+    checkEventsSinceRevision(fromRevision);
     if (fromRevision < this.#compacted) throw this.#compactedError(fromRevision);
     // Only events subscribers have already seen: a batch is published after it is durable.
     const upTo = this.#revision;
@@ -218,10 +215,7 @@ export class KvStorage implements Storage {
 
   subscribe(subscriber: Subscriber): () => void {
     this.#readable('', true);
-    this.#subscribers.add(subscriber);
-    return () => {
-      this.#subscribers.delete(subscriber);
-    };
+    return this.#subscribers.add(subscriber);
   }
 
   async compact(revision: number): Promise<void> {
@@ -242,9 +236,9 @@ export class KvStorage implements Storage {
     try {
       this.#writable(key);
       const before = this.#index.get(key);
-      if (before) throw new StorageError('KeyExists', key, `key ${key} already exists`);
+      checkAbsent(key, before);
       const revision = this.#assigned + 1;
-      const value = this.#encode(encode, revision, key);
+      const value = this.#encoder.run(encode, revision, key);
       const entry = { createRevision: revision, modRevision: revision };
       return this.#admit<Entry>(key, revision, entry, (resolve, reject) => ({
         kind: 'create', key, revision, createRevision: revision, before, value, resolve, reject,
@@ -259,7 +253,7 @@ export class KvStorage implements Storage {
       this.#writable(key);
       const before = this.#existing(key, expectedRevision);
       const revision = this.#assigned + 1;
-      const value = this.#encode(encode, revision, key);
+      const value = this.#encoder.run(encode, revision, key);
       const { createRevision } = before;
       return this.#admit<Entry>(key, revision, { createRevision, modRevision: revision }, (resolve, reject) => ({
         kind: 'update', key, revision, createRevision, before, value, resolve, reject,
@@ -274,7 +268,7 @@ export class KvStorage implements Storage {
       this.#writable(key);
       const before = this.#existing(key, expectedRevision);
       const revision = this.#assigned + 1;
-      const bytes = tombstone ? this.#encode(tombstone, revision, key) : undefined;
+      const bytes = tombstone ? this.#encoder.run(tombstone, revision, key) : undefined;
       const { createRevision, modRevision } = before;
       return this.#admit<DeletedEntry>(key, revision, undefined, (resolve, reject) => ({
         kind: 'delete', key, revision, createRevision, modRevision, before, tombstone: bytes, resolve, reject,
@@ -285,24 +279,7 @@ export class KvStorage implements Storage {
   }
 
   #existing(key: string, expectedRevision: number | undefined): IndexEntry {
-    const before = this.#index.get(key);
-    if (!before) throw new StorageError('KeyNotFound', key, `key ${key} not found`);
-    if (expectedRevision !== undefined && before.modRevision !== expectedRevision) {
-      throw new StorageError('Conflict', key, `key ${key} is at revision ${before.modRevision}, not ${expectedRevision}`);
-    }
-    return before;
-  }
-
-  #encode(encode: Encode, revision: number, key: string): Uint8Array {
-    this.#inEncode = true;
-    let value: unknown;
-    try {
-      value = encode(revision);
-    } finally {
-      this.#inEncode = false;
-    }
-    if (!(value instanceof Uint8Array)) throw new TypeError(`Encode for ${key} returned ${typeof value}, not a Uint8Array`);
-    return value;
+    return checkExisting(key, this.#index.get(key), expectedRevision);
   }
 
   /** Takes the revision, sets the key's index entry (undefined: deleted) and queues the write. */
@@ -366,7 +343,7 @@ export class KvStorage implements Storage {
       this.#startClear();
     }
     batch.settle();
-    if (assembled.events.length > 0) this.#notify(assembled.events);
+    if (assembled.events.length > 0) this.#subscribers.notify(assembled.events);
     for (const acknowledge of assembled.acknowledge) acknowledge();
   }
 
@@ -399,19 +376,6 @@ export class KvStorage implements Storage {
     }
   }
 
-  #notify(events: readonly StorageEvent[]): void {
-    for (const subscriber of this.#subscribers) {
-      try {
-        subscriber(events);
-      } catch (err) {
-        // A subscriber's bug must not break the write path; surface it as EventEmitter would.
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
-  }
-
   /** Deletes compacted event entries in the background, one range clear at a time. */
   #startClear(): void {
     if (this.#clearing || this.#clearedTo >= this.#compacted || this.#state !== 'open') return;
@@ -434,30 +398,20 @@ export class KvStorage implements Storage {
   // ---- helpers ----
 
   #readable(key: string, allowEmpty = false): KvDatabase {
-    if (this.#state !== 'open') {
-      throw new StorageError('Closed', key, `storage is ${this.#state === 'new' ? 'not open' : this.#state}`);
-    }
-    if (typeof key !== 'string' || (key === '' && !allowEmpty)) throw new TypeError('storage key must be a non-empty string');
+    checkReadable(this.#state, key, allowEmpty);
     return this.#db!;
   }
 
   #writable(key: string): void {
-    if (this.#inEncode) throw new TypeError('storage writes are not allowed inside an Encode callback');
+    this.#encoder.checkOutside();
     this.#readable(key);
   }
 
   #readError(key: string, err: unknown): StorageError {
-    if (err instanceof StorageError) return err;
-    if (this.#state !== 'open') return new StorageError('Closed', key, `storage is ${this.#state}`);
-    return new StorageError('Unavailable', key, `storage read failed: ${err instanceof Error ? err.message : String(err)}`);
+    return readError(this.#state, key, err, (cause) => new StorageError('Unavailable', key, `storage read failed: ${cause instanceof Error ? cause.message : String(cause)}`));
   }
 
   #compactedError(fromRevision: number): StorageError {
-    return new StorageError(
-      'Compacted',
-      '',
-      `revision ${fromRevision} is compacted; events are kept after revision ${this.#compacted}`,
-      this.#compacted,
-    );
+    return compactedError(fromRevision, this.#compacted);
   }
 }

@@ -43,6 +43,7 @@ import type { Etcd3, IRequestOp, ITxnResponse } from 'etcd3';
 import { decodeEvent, decodeObject, encodeEvent, encodeObject } from '../kv-codec.js';
 import { StorageError } from '../types.js';
 import type { Encode, Entry, ListOptions, ListResult, Storage, StorageEvent, Subscriber } from '../types.js';
+import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, readError, Subscribers, type StorageState } from '../storage-rules.js';
 import { DEFAULT_PREFIX, ETCD_FORMAT_MARKER, EtcdKeys, connectEtcd, decimal, tlsHint, unavailable } from './etcd-client.js';
 import type { EtcdConnectionOptions } from './etcd-client.js';
 import { EtcdFeed } from './etcd-feed.js';
@@ -57,7 +58,6 @@ export interface EtcdStorageOptions extends EtcdConnectionOptions {
   maxTxnOps?: number;
 }
 
-type State = 'new' | 'opening' | 'open' | 'closing' | 'closed';
 type Outcome = 'ok' | 'conflict';
 
 /** `Storage` in etcd (see the module header for the design). */
@@ -67,7 +67,7 @@ export class EtcdStorage implements Storage {
   readonly #slack: number;
   #client: Etcd3 | undefined;
   #feed: EtcdFeed | undefined;
-  #state: State = 'new';
+  #state: StorageState = 'new';
   #opening: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
   /** Every key's revisions as delivered by the feed. */
@@ -85,9 +85,9 @@ export class EtcdStorage implements Storage {
   #compactTo = 0;
   #collecting: PendingWrite[] = [];
   #flushing: Promise<void> | undefined;
-  #inEncode = false;
+  readonly #encoder = new EncodeGuard();
   #lastCompactionEtcdRevision: string | undefined;
-  readonly #subscribers = new Set<Subscriber>();
+  readonly #subscribers = new Subscribers();
 
   /** Creates a closed store; call `open()`. */
   constructor(options: EtcdStorageOptions) {
@@ -284,9 +284,7 @@ export class EtcdStorage implements Storage {
 
   async eventsSince(fromRevision: number): Promise<StorageEvent[]> {
     const client = this.#readable('', true);
-    if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
-      throw new TypeError(`eventsSince: revision must be a non-negative integer, got ${fromRevision}`);
-    }
+    checkEventsSinceRevision(fromRevision);
     if (fromRevision < this.#compacted) throw this.#compactedError(fromRevision);
     const upTo = this.revision;
     if (fromRevision >= upTo) return [];
@@ -312,10 +310,7 @@ export class EtcdStorage implements Storage {
 
   subscribe(subscriber: Subscriber): () => void {
     this.#readable('', true);
-    this.#subscribers.add(subscriber);
-    return () => {
-      this.#subscribers.delete(subscriber);
-    };
+    return this.#subscribers.add(subscriber);
   }
 
   async compact(revision: number): Promise<void> {
@@ -344,7 +339,7 @@ export class EtcdStorage implements Storage {
 
   #write(request: Pick<PendingWrite, 'kind' | 'key' | 'expected' | 'encode'>): Promise<Entry> {
     try {
-      if (this.#inEncode) throw new TypeError('storage writes are not allowed inside an Encode callback');
+      this.#encoder.checkOutside();
       this.#readable(request.key);
       let resolve!: (entry: Entry) => void;
       let reject!: (err: unknown) => void;
@@ -403,16 +398,10 @@ export class EtcdStorage implements Storage {
   #admit(write: PendingWrite): void {
     const { key } = write;
     const before = this.#lookup(key);
-    if (write.kind === 'create') {
-      if (before) throw new StorageError('KeyExists', key, `key ${key} already exists`);
-    } else {
-      if (!before) throw new StorageError('KeyNotFound', key, `key ${key} not found`);
-      if (write.expected !== undefined && before.modRevision !== write.expected) {
-        throw new StorageError('Conflict', key, `key ${key} is at revision ${before.modRevision}, not ${write.expected}`);
-      }
-    }
+    if (write.kind === 'create') checkAbsent(key, before);
+    else checkExisting(key, before, write.expected);
     const revision = this.#assigned + 1;
-    const bytes = write.encode ? this.#encode(write.encode, revision, key) : undefined;
+    const bytes = write.encode ? this.#encoder.run(write.encode, revision, key) : undefined;
     write.revision = revision;
     write.createRevision = before?.createRevision ?? revision;
     write.before = before;
@@ -420,18 +409,6 @@ export class EtcdStorage implements Storage {
     else write.value = bytes;
     this.#assigned = revision;
     this.#pending.set(key, write);
-  }
-
-  #encode(encode: Encode, revision: number, key: string): Uint8Array {
-    this.#inEncode = true;
-    let value: unknown;
-    try {
-      value = encode(revision);
-    } finally {
-      this.#inEncode = false;
-    }
-    if (!(value instanceof Uint8Array)) throw new TypeError(`Encode for ${key} returned ${typeof value}, not a Uint8Array`);
-    return value;
   }
 
   // ---- flush: one batch at a time ----
@@ -670,34 +647,21 @@ export class EtcdStorage implements Storage {
     }
     const delivered = events[events.length - 1]!.revision;
     if (this.#assigned < delivered && this.#collecting.length === 0 && !this.#flushing) this.#assigned = delivered;
-    for (const subscriber of this.#subscribers) {
-      try {
-        subscriber(events);
-      } catch (err) {
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
-    }
+    this.#subscribers.notify(events);
   }
 
   // ---- helpers ----
 
   #readable(key: string, allowEmpty = false): Etcd3 {
-    if (this.#state !== 'open') {
-      throw new StorageError('Closed', key, `storage is ${this.#state === 'new' ? 'not open' : this.#state}`);
-    }
-    if (typeof key !== 'string' || (key === '' && !allowEmpty)) throw new TypeError('storage key must be a non-empty string');
+    checkReadable(this.#state, key, allowEmpty);
     return this.#client!;
   }
 
   #readError(key: string, err: unknown): StorageError {
-    if (err instanceof StorageError) return err;
-    if (this.#state !== 'open') return new StorageError('Closed', key, `storage is ${this.#state}`);
-    return unavailable(key, err, this.#options.endpoints);
+    return readError(this.#state, key, err, (cause) => unavailable(key, cause, this.#options.endpoints));
   }
 
   #compactedError(fromRevision: number): StorageError {
-    return new StorageError('Compacted', '', `revision ${fromRevision} is compacted; events are kept after revision ${this.#compacted}`, this.#compacted);
+    return compactedError(fromRevision, this.#compacted);
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * The rules every `Storage` implementation shares (KvStorage over LevelDB/memory, EtcdStorage):
+ * the preconditions of writes and their errors, the Encode guard (no writes from inside an
+ * Encode, bytes out), the checks of reads and of `eventsSince`, the Compacted error, and the
+ * subscriber set with its delivery.
+ * Owns: those rules and their wording. Must not: know a backend, its revisions or its batches.
+ */
+import { StorageError } from './types.js';
+import type { Encode, StorageEvent, Subscriber } from './types.js';
+
+/** Life cycle of a store. */
+export type StorageState = 'new' | 'opening' | 'open' | 'closing' | 'closed';
+
+/** Throws KeyExists when a create finds the key present (`before` set). */
+export function checkAbsent(key: string, before: unknown): void {
+  if (before) throw new StorageError('KeyExists', key, `key ${key} already exists`);
+}
+
+/**
+ * The revisions of the key an update or delete replaces: KeyNotFound when absent, Conflict when
+ * `expectedRevision` is given and is not its modRevision.
+ */
+export function checkExisting<T extends { modRevision: number }>(key: string, before: T | undefined, expectedRevision: number | undefined): T {
+  if (!before) throw new StorageError('KeyNotFound', key, `key ${key} not found`);
+  if (expectedRevision !== undefined && before.modRevision !== expectedRevision) {
+    throw new StorageError('Conflict', key, `key ${key} is at revision ${before.modRevision}, not ${expectedRevision}`);
+  }
+  return before;
+}
+
+/** Throws unless the store is open and `key` is a non-empty string ('' allowed with `allowEmpty`). */
+export function checkReadable(state: StorageState, key: string, allowEmpty = false): void {
+  if (state !== 'open') {
+    throw new StorageError('Closed', key, `storage is ${state === 'new' ? 'not open' : state}`);
+  }
+  if (typeof key !== 'string' || (key === '' && !allowEmpty)) throw new TypeError('storage key must be a non-empty string');
+}
+
+/** A failed read as a StorageError: kept when it is one, Closed when the store is no longer open, else `unavailable(err)`. */
+export function readError(state: StorageState, key: string, err: unknown, unavailable: (err: unknown) => StorageError): StorageError {
+  if (err instanceof StorageError) return err;
+  if (state !== 'open') return new StorageError('Closed', key, `storage is ${state}`);
+  return unavailable(err);
+}
+
+/** Throws TypeError unless `fromRevision` (of `eventsSince`) is a non-negative safe integer. */
+export function checkEventsSinceRevision(fromRevision: number): void {
+  if (!Number.isSafeInteger(fromRevision) || fromRevision < 0) {
+    throw new TypeError(`eventsSince: revision must be a non-negative integer, got ${fromRevision}`);
+  }
+}
+
+/** The Compacted error of `eventsSince(fromRevision)` when events are kept after `compacted` only. */
+export function compactedError(fromRevision: number, compacted: number): StorageError {
+  return new StorageError('Compacted', '', `revision ${fromRevision} is compacted; events are kept after revision ${compacted}`, compacted);
+}
+
+/** Runs Encode callbacks, refusing writes made from inside one. */
+export class EncodeGuard {
+  #inEncode = false;
+
+  /** Throws TypeError when called from inside an Encode callback. */
+  checkOutside(): void {
+    if (this.#inEncode) throw new TypeError('storage writes are not allowed inside an Encode callback');
+  }
+
+  /** Runs `encode(revision)` for `key`; throws TypeError unless it returns a Uint8Array. */
+  run(encode: Encode, revision: number, key: string): Uint8Array {
+    this.#inEncode = true;
+    let value: unknown;
+    try {
+      value = encode(revision);
+    } finally {
+      this.#inEncode = false;
+    }
+    if (!(value instanceof Uint8Array)) throw new TypeError(`Encode for ${key} returned ${typeof value}, not a Uint8Array`);
+    return value;
+  }
+}
+
+/** A store's subscribers and the delivery of event batches to them. */
+export class Subscribers {
+  readonly #set = new Set<Subscriber>();
+
+  /** Adds `subscriber`; returns the function that removes it. */
+  add(subscriber: Subscriber): () => void {
+    this.#set.add(subscriber);
+    return () => {
+      this.#set.delete(subscriber);
+    };
+  }
+
+  /** Removes every subscriber. */
+  clear(): void {
+    this.#set.clear();
+  }
+
+  /** Hands `events` to every subscriber; a subscriber that throws is reported in a microtask, not to the caller. */
+  notify(events: readonly StorageEvent[]): void {
+    for (const subscriber of this.#set) {
+      try {
+        subscriber(events);
+      } catch (err) {
+        // A subscriber's bug must not break the write path; surface it as EventEmitter would.
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}

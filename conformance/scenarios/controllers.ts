@@ -84,12 +84,19 @@ async function createDeployment(ctx: Context, name: string, replicas: number): P
   expectEqual(expectSuccess(out, 'create deployment'), `deployment.apps/${name} created\n`, 'create deployment output');
 }
 
+/**
+ * kubectl's progress lines while it waits: for the controller to observe the latest spec (printed
+ * when `rollout status` reads the Deployment before the controller has written
+ * status.observedGeneration, as on a busy cluster), or for replicas.
+ */
+const ROLLOUT_PROGRESS = /^(Waiting for deployment spec update to be observed\.\.\.|Waiting for deployment "[a-z0-9-]+" rollout to finish: .+)$/;
+
 /** `kubectl rollout status` until done; its last line is the one a real cluster prints. */
 async function rolloutStatus(ctx: Context, name: string, what: string): Promise<void> {
   const out = expectSuccess(await ctx.kubectl(['-n', ctx.namespace, 'rollout', 'status', `deployment/${name}`, ROLLOUT_TIMEOUT]), `rollout status (${what})`);
   const lines = out.trimEnd().split('\n');
   expectEqual(lines[lines.length - 1], `deployment "${name}" successfully rolled out`, `last line of rollout status (${what})`);
-  for (const line of lines.slice(0, -1)) expectMatch(line, /^Waiting for deployment "[a-z0-9-]+" rollout to finish: /, `progress line of rollout status (${what})`);
+  for (const line of lines.slice(0, -1)) expectMatch(line, ROLLOUT_PROGRESS, `progress line of rollout status (${what})`);
 }
 
 /** Runs kubectl in `namespace` (default the scenario's; null: none) and expects exactly `stdout`. */

@@ -1,7 +1,9 @@
 /**
  * Conformance scenarios: what the write scenarios share — a Deployment manifest built from a few
  * knobs (image, labels, env, replicas) and printed as YAML for `kubectl … -f -`, reading an
- * object back over HTTP, and the checks of kubectl's one-line answers and of a `kubectl diff`.
+ * object back over HTTP, waiting until a Deployment's controller has stopped writing (before a
+ * scenario takes a resourceVersion or expects "no change"), and the checks of kubectl's one-line
+ * answers and of a `kubectl diff`.
  * Must not: hold the expectations of a scenario, or depend on kubemu specifics.
  */
 import { stringify } from 'yaml';
@@ -55,6 +57,56 @@ export async function getObject(ctx: Context, path: string): Promise<Json> {
   const res = await ctx.http('GET', path);
   expectEqual(res.status, 200, `GET ${path}: status (body ${res.text.slice(0, 300)})`);
   return res.json ?? null;
+}
+
+/** Polling interval and bounds of {@link settledDeployment}. */
+const SETTLE_POLL_MS = 50;
+const SETTLE_QUIET_MS = 1000;
+const SETTLE_LIMIT_MS = 30_000;
+
+function count(object: Json, path: string): number {
+  const value = pick(object, path);
+  return typeof value === 'number' ? value : 0;
+}
+
+/**
+ * Whether a Deployment's rollout is complete by `kubectl rollout status`'s rule: the controller
+ * has observed the current generation, all replicas are updated, no old ones are left and all
+ * updated ones are available. (Zero counts are omitted from status, hence the defaults.)
+ */
+function rolledOut(object: Json): boolean {
+  const observed = pick(object, 'status.observedGeneration');
+  if (typeof observed !== 'number' || count(object, 'metadata.generation') > observed) return false;
+  const wanted = pick(object, 'spec.replicas');
+  const updated = count(object, 'status.updatedReplicas');
+  if (typeof wanted === 'number' && updated < wanted) return false;
+  return count(object, 'status.replicas') <= updated && count(object, 'status.availableReplicas') >= updated;
+}
+
+/**
+ * Reads the Deployment at `path` once its controller is done with it: the rollout is complete
+ * (`kubectl rollout status`'s rule) and the resourceVersion did not move between two reads, or,
+ * on a cluster without a deployment controller or without nodes to run the pods, the
+ * resourceVersion stayed the same for a second. A scenario calls this after a write that the
+ * controller reacts to and before it takes a resourceVersion or expects a later write to be
+ * "(no change)": the controller's status writes move the resourceVersion on a real cluster too,
+ * and how long they take depends on the storage.
+ */
+export async function settledDeployment(ctx: Context, path: string, what: string): Promise<Json> {
+  const started = Date.now();
+  let previous = await getObject(ctx, path);
+  let quietSince = Date.now();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    const current = await getObject(ctx, path);
+    const same = pick(current, 'metadata.resourceVersion') === pick(previous, 'metadata.resourceVersion');
+    if (!same) quietSince = Date.now();
+    if (same && (rolledOut(current) || Date.now() - quietSince >= SETTLE_QUIET_MS)) return current;
+    if (Date.now() - started > SETTLE_LIMIT_MS) {
+      throw new ExpectationError(`${what}: the Deployment at ${path} kept changing for ${SETTLE_LIMIT_MS} ms; last status ${JSON.stringify(pick(current, 'status'))}`);
+    }
+    previous = current;
+  }
 }
 
 /** Throws unless `path` answers 404 (the object does not exist). */

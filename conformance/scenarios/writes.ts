@@ -5,7 +5,10 @@
  * managedFields), `create`/`replace -f` (and a stale replace), `patch` of every type, `set image`,
  * `scale`, `diff` (a dry-run that changes nothing), `--dry-run=server`, and the typed `create`
  * commands (protobuf bodies on kubectl 1.32+). Objects are read back over HTTP (quicker than
- * kubectl); none of this needs a controller.
+ * kubectl). None of this needs a controller, but a cluster's deployment controller writes the
+ * status of every Deployment created or changed here: before a scenario takes a resourceVersion
+ * (to compare, or to replace with) or expects "no change", it waits until the controller is done
+ * (settledDeployment), as a user on a real cluster would have to.
  * Must not: depend on kubemu specifics (expectations are what a real cluster prints).
  */
 import { expectEqual, expectFailure, expectIncludes, expectMatch, expectSuccess, pick, scenario, type Json } from '../harness.js';
@@ -18,6 +21,7 @@ import {
   expectDiffExit,
   expectOutput,
   getObject,
+  settledDeployment,
   yaml,
 } from './write-fixtures.js';
 
@@ -63,7 +67,7 @@ export const applyClientSide = scenario({
     expectOutput(await ctx.kubectl(['-n', ctx.namespace, 'label', 'deployment', 'web', 'extra=kept']), 'deployment.apps/web labeled\n', 'label');
     const third = deployment('web', { image: 'nginx:1.26', labels: { app: 'web' }, env: { A: '1' } });
     expectOutput(await apply(third), 'deployment.apps/web configured\n', 'apply -f (label tier and env B removed)');
-    live = await getObject(ctx, path);
+    live = await settledDeployment(ctx, path, 'after the third apply');
     expectEqual(pick(live, 'metadata.labels'), { app: 'web', extra: 'kept' }, 'labels: tier removed, extra kept');
     expectEqual(envOf(live), { A: '1' }, 'env: B removed');
     expectEqual(pick(JSON.parse(annotation(live)) as Json, 'metadata.labels'), { app: 'web' }, 'last-applied annotation follows the manifest');
@@ -208,7 +212,7 @@ export const createReplace = scenario({
     const ns = ['-n', ctx.namespace, '-f', '-'];
     const path = deploymentPath(ctx, 'web');
     expectOutput(await ctx.kubectl(['create', ...ns], { stdin: yaml(deployment('web')) }), 'deployment.apps/web created\n', 'create -f');
-    const stale = (await getObject(ctx, path)) as Record<string, Json>;
+    const stale = (await settledDeployment(ctx, path, 'after create -f')) as Record<string, Json>;
     const edited = { ...stale, spec: { ...(stale.spec as Record<string, Json>), replicas: 2 } };
     expectOutput(await ctx.kubectl(['replace', ...ns], { stdin: JSON.stringify(edited) }), 'deployment.apps/web replaced\n', 'replace -f (current resourceVersion)');
     expectEqual(pick(await getObject(ctx, path), 'spec.replicas'), 2, 'replicas after replace');
@@ -235,6 +239,8 @@ export const patchTypes = scenario({
     const patch = (type: string, body: unknown) => ctx.kubectl(['-n', ctx.namespace, 'patch', 'deployment', 'web', `--type=${type}`, '-p', JSON.stringify(body)]);
     const twice = async (type: string, body: unknown) => {
       expectOutput(await patch(type, body), 'deployment.apps/web patched\n', `patch --type=${type}`);
+      // kubectl says "(no change)" when the PATCH answers the object it read before: no status write in between.
+      await settledDeployment(ctx, path, `after patch --type=${type}`);
       expectOutput(await patch(type, body), 'deployment.apps/web patched (no change)\n', `patch --type=${type} again`);
     };
 
@@ -276,7 +282,7 @@ export const diffDeployment = scenario({
     await expectAbsent(ctx, path, 'after diff of a new object');
 
     expectOutput(await ctx.kubectl(['-n', ctx.namespace, 'apply', '-f', '-'], { stdin: yaml(deployment('web')) }), 'deployment.apps/web created\n', 'apply -f');
-    const before = await getObject(ctx, path);
+    const before = await settledDeployment(ctx, path, 'after apply -f');
     const changed = expectDiffExit(await diff(deployment('web', { replicas: 3 })), true, 'diff of a changed replicas');
     expectEqual(changedLines(changed), ['-  generation: 1', '+  generation: 2', '-  replicas: 1', '+  replicas: 3'], 'changed lines');
     const after = await getObject(ctx, path);
@@ -303,7 +309,7 @@ export const dryRunServer = scenario({
 
     const made = await ctx.http('POST', `/apis/apps/v1/namespaces/${ctx.namespace}/deployments`, { body: deployment('web') });
     expectEqual(made.status, 201, `POST deployment (body ${made.text.slice(0, 200)})`);
-    const before = await getObject(ctx, path);
+    const before = await settledDeployment(ctx, path, 'after POST');
     const changed = { stdin: yaml(deployment('web', { image: 'nginx:1.26' })) };
     expectOutput(await ctx.kubectl([...ns, 'apply', dry, '-f', '-'], changed), 'deployment.apps/web configured (server dry run)\n', 'apply -f of a change --dry-run=server');
     expectOutput(await ctx.kubectl([...ns, 'delete', 'deployment', 'web', dry]), 'deployment.apps "web" deleted (server dry run)\n', 'delete --dry-run=server');

@@ -18,20 +18,6 @@ const PREFERRED = '1.31';
 const installed = (await Promise.all(DEFAULT_VERSIONS.map(async (v) => ((await findKubectl(v)) ? v : undefined)))).filter((v) => v !== undefined);
 const version = installed.includes(PREFERRED) ? PREFERRED : installed.at(-1);
 
-/**
- * Scenarios that take a resourceVersion (or expect "no change", or the first rollout-status line)
- * right after creating a Deployment, while the deployment controller is still writing its
- * status: on memory storage the controller is done within a millisecond, on etcd storage each
- * write costs etcd round trips and the controller's writes land between the scenario's steps
- * (observed: Conflict on replace, "patched" instead of "patched (no change)", a changed
- * resourceVersion after an unchanged apply/diff/dry-run). The four write scenarios pass on etcd
- * with controllers off (checked). Their failures here are TODO until the scenarios wait for the
- * controller, e.g. for the rollout, before taking a resourceVersion (the same race exists on a
- * real cluster, whose controller also writes status while pods come up).
- */
-const RACING = new Set(['apply/client-side', 'deployment/create-replace', 'deployment/patch-set-image-scale', 'diff/deployment', 'dry-run/server',
-  'controllers/deployment-rollout', 'controllers/deployment-history-undo', 'controllers/deployment-scale-pause-restart']);
-
 function assertResult(t: Test, result: ScenarioResult): void {
   const name = `${result.version} ${result.scenario}`;
   switch (result.outcome) {
@@ -45,8 +31,7 @@ function assertResult(t: Test, result: ScenarioResult): void {
       t.fail(name, { todo: `known kubemu issue: ${result.reason}`, detail: result.detail });
       break;
     case 'fail':
-      if (RACING.has(result.scenario)) t.fail(name, { todo: 'races the deployment controller on etcd storage (see RACING)', detail: result.detail });
-      else t.fail(name, { detail: result.detail });
+      t.fail(name, { detail: result.detail });
       break;
   }
 }

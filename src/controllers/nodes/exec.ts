@@ -70,8 +70,9 @@ export function splitWords(script: string): string[] {
   return words;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
+/** Resolves after `ms`, or at once when `signal` aborts; never rejects (also used by attach in http/pod-io/simulated.ts). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
     const onAbort = () => {
       clearTimeout(timer);
@@ -83,6 +84,7 @@ const sleep = (ms: number, signal: AbortSignal) =>
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
 
 /** Runs `command` in `container` of `pod`. */
 export async function runBuiltin(pod: StoredObject, container: string, command: readonly string[], io: ExecIO): Promise<ExecResult> {

@@ -8,7 +8,7 @@
  */
 import { badRequest, isStatusError, StatusError } from '../../api/errors.js';
 import type { Status, StoredObject } from '../../api/types.js';
-import { runBuiltin } from '../../controllers/nodes/exec.js';
+import { runBuiltin, sleep } from '../../controllers/nodes/exec.js';
 import { containerLog, logTimestamp, type LogLine } from '../../controllers/nodes/pod-logs.js';
 import type { Stage } from '../../controllers/nodes/stages.js';
 import type { LogOptions, PodIO, Session, StreamOptions } from './backend.js';
@@ -88,20 +88,6 @@ class LineDiscipline {
     }
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 
 function internalStatus(message: string): Status {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${message}`, reason: 'InternalError', code: 500 } as Status;

@@ -336,14 +336,13 @@ export async function benchControllers(skip: string[] = []): Promise<Controllers
 /** Child mode: kubemu with `nodes` simulated nodes, IPC as serve.ts (stats, profile, close). */
 async function serve(nodes: number): Promise<void> {
   const { startKubemu } = await import('../../src/index.js');
-  const { Session } = await import('node:inspector/promises');
-  const { writeFile } = await import('node:fs/promises');
+  const { profileMessages } = await import('./profiler.js');
   const kubemu = await startKubemu({ storage: 'memory', tls: false, nodes });
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const ms = (ns: number) => round(ns / 1e6);
-  let session: InstanceType<typeof Session> | undefined;
+  const onProfile = profileMessages();
   process.on('message', async (message: unknown) => {
     if (message === 'stats') {
       const loopDelay = { p50: ms(delay.percentile(50)), p99: ms(delay.percentile(99)), max: ms(delay.max) };
@@ -351,21 +350,7 @@ async function serve(nodes: number): Promise<void> {
       process.send!({ stats: { memory: process.memoryUsage(), cpu: process.cpuUsage(), loopDelay } });
     }
     if (message === 'close') void kubemu.close().finally(() => process.exit(0));
-    const profile = rec(message).profile;
-    if (profile === 'start') {
-      session = new Session();
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 200 });
-      await session.post('Profiler.start');
-      process.send!({ profiling: 'started' });
-    }
-    if (profile === 'stop' && session) {
-      const { profile: data } = await session.post('Profiler.stop');
-      session.disconnect();
-      await writeFile(String(rec(message).file), JSON.stringify(data));
-      process.send!({ profiling: rec(message).file });
-    }
+    await onProfile(message);
   });
   process.on('disconnect', () => void kubemu.close().finally(() => process.exit(0)));
   process.send!({ ready: { url: kubemu.url, token: kubemu.token } });

@@ -372,28 +372,13 @@ async function serve(mode: Mode): Promise<void> {
     return out;
   };
   const close = () => void server.close().finally(() => rm(dir, { recursive: true, force: true }).finally(() => process.exit(0)));
-  const { Session } = await import('node:inspector/promises');
-  let session: InstanceType<typeof Session> | undefined;
+  const { profileMessages } = await import('./profiler.js');
+  const onProfile = profileMessages();
   process.on('message', async (message: unknown) => {
     if (message === 'stats') process.send!({ stats: { memory: process.memoryUsage(), cpu: process.cpuUsage() } });
     if (message === 'close') close();
     if (message === 'decide') process.send!({ decisionNs: decide() });
-    const profile = rec(message).profile;
-    if (profile === 'start') {
-      session = new Session();
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 200 });
-      await session.post('Profiler.start');
-      process.send!({ profiling: 'started' });
-    }
-    if (profile === 'stop' && session) {
-      const { profile: data } = await session.post('Profiler.stop');
-      session.disconnect();
-      session = undefined;
-      await writeFile(String(rec(message).file), JSON.stringify(data));
-      process.send!({ profiling: rec(message).file });
-    }
+    await onProfile(message);
   });
   process.on('disconnect', close);
   process.send!({ ready: { url, token: server.adminToken } });

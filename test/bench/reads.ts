@@ -36,11 +36,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { getOnce, percentile, round, runLoad } from './load.js';
+import { startProfiler } from './profiler.js';
 
 /** Sizes of the read benchmark. */
 export interface ReadsBenchOptions {
@@ -142,16 +142,7 @@ function commonHandlers(): Record<string, Handler> {
       return { rssMB: mb(m.rss), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external), arrayBuffersMB: mb(m.arrayBuffers), cpuUs: c.user + c.system } satisfies Stats;
     },
     profileStart: async () => {
-      const session = new Session();
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 200 });
-      await session.post('Profiler.start');
-      stop = async (file) => {
-        const { profile } = await session.post('Profiler.stop');
-        session.disconnect();
-        await writeFile(file, JSON.stringify(profile));
-      };
+      stop = await startProfiler();
       return true;
     },
     profileStop: async ({ file }) => {

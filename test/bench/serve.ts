@@ -7,11 +7,11 @@
  * Owns: hosting one benchmarked server. Must not: generate load or measure throughput.
  */
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startProfiler } from './profiler.js';
 
 /** The servers the API benchmark compares. */
 export const TARGETS = ['ceiling', 'floor-memory', 'floor-level', 'kubemu-memory', 'kubemu-level', 'kubemu-memory-tls'] as const;
@@ -63,20 +63,6 @@ async function start(target: Target): Promise<Endpoint & { close(): Promise<void
       await kubemu.close();
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
-  };
-}
-
-/** Starts the V8 profiler of this process; the returned function stops it and writes `file`. */
-async function startProfiler(): Promise<(file: string) => Promise<void>> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 200 });
-  await session.post('Profiler.start');
-  return async (file) => {
-    const { profile } = await session.post('Profiler.stop');
-    session.disconnect();
-    await writeFile(file, JSON.stringify(profile));
   };
 }
 

@@ -5,7 +5,9 @@
  * served versions (v1beta1 deprecated, v1 stored). The CronTab and the manifest frame are the
  * conformance scenarios' own (one home for both).
  */
+import type { Test } from 'tap';
 import { cronTabCrd as docsCronTabCrd, crdManifest } from '../../conformance/scenarios/crd-fixtures.js';
+import { testServer, type TestServer } from '../helpers/server.js';
 
 /** crontabs.stable.example.com, namespaced, short name `ct`, category `all`. */
 export function cronTabCrd(): Record<string, unknown> {
@@ -70,4 +72,14 @@ export function widgetCrd(): Record<string, unknown> {
       },
     ],
   });
+}
+
+/** A test server (closed at teardown) with the Widget CRD created (asserted 201) and its serving set up. */
+export async function withWidgets(t: Test): Promise<TestServer> {
+  const s = await testServer();
+  t.teardown(() => s.close());
+  const res = await s.json('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', widgetCrd());
+  t.equal(res.statusCode, 201, res.body);
+  await s.server.crds.idle();
+  return s;
 }

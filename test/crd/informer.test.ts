@@ -5,7 +5,7 @@
  * watches v1; then the CRD is deleted and the informer sees the cleanup delete its objects.
  */
 import { ApiextensionsV1Api, CustomObjectsApi, KubeConfig, makeInformer, PatchStrategy, setHeaderOptions, Watch, type KubernetesObject } from '@kubernetes/client-node';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startKubemu } from '../../src/index.js';
 import { widgetCrd } from './fixtures.js';
 
@@ -30,8 +30,8 @@ async function established(ext: ApiextensionsV1Api): Promise<void> {
   }
 }
 
-t.test('client-node informer follows a custom resource', async (t) => {
-  t.setTimeout(60_000);
+/** An in-process kubemu (controllers off, closed at teardown) serving the Widget CRD, and client-node clients of it. */
+async function widgetCluster(t: Test): Promise<{ kc: KubeConfig; ext: ApiextensionsV1Api; custom: CustomObjectsApi }> {
   const kubemu = await startKubemu({ controllers: false });
   t.teardown(() => kubemu.close());
   const kc = new KubeConfig();
@@ -40,6 +40,12 @@ t.test('client-node informer follows a custom resource', async (t) => {
   const custom = kc.makeApiClient(CustomObjectsApi);
   await ext.createCustomResourceDefinition({ body: widgetCrd() as never });
   await established(ext);
+  return { kc, ext, custom };
+}
+
+t.test('client-node informer follows a custom resource', async (t) => {
+  t.setTimeout(60_000);
+  const { kc, ext, custom } = await widgetCluster(t);
   const create = (version: string, name: string) =>
     custom.createNamespacedCustomObject({ group: GROUP, version, namespace: 'default', plural: 'widgets', body: { apiVersion: `${GROUP}/${version}`, kind: 'Widget', metadata: { name }, spec: { color: 'red' } } });
   await create('v1', 'seed');
@@ -74,14 +80,7 @@ t.test('client-node informer follows a custom resource', async (t) => {
 
 t.test('a watch of a non-storage version sees objects at that version and ends when the CRD goes', async (t) => {
   t.setTimeout(60_000);
-  const kubemu = await startKubemu({ controllers: false });
-  t.teardown(() => kubemu.close());
-  const kc = new KubeConfig();
-  kc.loadFromString(kubemu.kubeconfig);
-  const ext = kc.makeApiClient(ApiextensionsV1Api);
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  await ext.createCustomResourceDefinition({ body: widgetCrd() as never });
-  await established(ext);
+  const { kc, ext, custom } = await widgetCluster(t);
   const events: Array<{ type: string; apiVersion?: string }> = [];
   const watch = new Watch(kc);
   let ended = false;

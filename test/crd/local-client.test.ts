@@ -3,23 +3,14 @@
  * requested served version (reads, lists, watches, write answers), unknown fields dropped and
  * reported as warnings (Warn), refused under Strict, the deprecation warning of a version.
  */
-import t, { type Test } from 'tap';
+import t from 'tap';
 import { LocalClient } from '../../src/client/local.js';
-import { testServer, type TestServer } from '../helpers/server.js';
-import { widgetCrd } from './fixtures.js';
+import { testServer } from '../helpers/server.js';
+import { widgetCrd, withWidgets } from './fixtures.js';
 
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const V1 = { group: 'example.kubemu.dev', version: 'v1', resource: 'widgets' };
 const V1BETA1 = { ...V1, version: 'v1beta1' };
-
-async function withWidgets(t: Test): Promise<TestServer> {
-  const s = await testServer();
-  t.teardown(() => s.close());
-  const res = await s.json('POST', CRDS, widgetCrd());
-  t.equal(res.statusCode, 201, res.body);
-  await s.server.crds.idle();
-  return s;
-}
 
 t.test('objects at the requested version, as over HTTP', async (t) => {
   const s = await withWidgets(t);

@@ -4,23 +4,14 @@
  * semantics, Table output from printer columns, field selectors with selectableFields, pruning
  * under fieldValidation, 415 for strategic merge patch, server-side apply over list-map keys.
  */
-import t, { type Test } from 'tap';
-import { testServer, type TestServer } from '../helpers/server.js';
-import { widgetCrd } from './fixtures.js';
+import t from 'tap';
+import { testServer } from '../helpers/server.js';
+import { widgetCrd, withWidgets } from './fixtures.js';
 
 type Json = Record<string, any>;
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const V1 = '/apis/example.kubemu.dev/v1/namespaces/default/widgets';
 const V1BETA1 = '/apis/example.kubemu.dev/v1beta1/namespaces/default/widgets';
-
-async function withWidgets(t: Test): Promise<TestServer> {
-  const s = await testServer();
-  t.teardown(() => s.close());
-  const res = await s.json('POST', CRDS, widgetCrd());
-  t.equal(res.statusCode, 201, res.body);
-  await s.server.crds.idle();
-  return s;
-}
 
 t.test('versions: stored at the storage version, served with each version apiVersion, deprecation warning', async (t) => {
   const s = await withWidgets(t);

@@ -91,16 +91,25 @@ function prune(x: unknown, s: SchemaNode | undefined, path: string, isRoot: bool
     }
     return;
   }
+  pruneFields(x, s, path, embedded, out, (k) => {
+    if (!META_FIELDS.has(k) || path !== '') out.push(join(path, k));
+    delete x[k];
+  });
+}
+
+/**
+ * Prunes below each field of object `x` that `s` declares (a property, or additionalProperties);
+ * hands the keys it declares nothing for to `unknown`, in key order. The metadata fields of an
+ * embedded resource are left alone.
+ */
+function pruneFields(x: Record<string, unknown>, s: SchemaNode, path: string, embedded: boolean, out: string[], unknown?: (k: string) => void): void {
   for (const k of Object.keys(x)) {
     if (embedded && META_FIELDS.has(k)) continue;
     const prop = s.properties?.get(k);
     if (prop) prune(x[k], prop, join(path, k), false, out);
     else if (s.additionalProperties !== undefined) {
       prune(x[k], typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined, join(path, k), false, out);
-    } else {
-      if (!META_FIELDS.has(k) || path !== '') out.push(join(path, k));
-      delete x[k];
-    }
+    } else unknown?.(k);
   }
 }
 
@@ -110,14 +119,7 @@ function skipPrune(x: unknown, s: SchemaNode, path: string, embedded: boolean, o
     return;
   }
   if (!isObj(x)) return;
-  for (const k of Object.keys(x)) {
-    if (embedded && META_FIELDS.has(k)) continue;
-    const prop = s.properties?.get(k);
-    if (prop) prune(x[k], prop, join(path, k), false, out);
-    else if (s.additionalProperties !== undefined) {
-      prune(x[k], typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined, join(path, k), false, out);
-    }
-  }
+  pruneFields(x, s, path, embedded, out);
 }
 
 function skipPruneOrPrune(x: unknown, s: SchemaNode, path: string, out: string[]): void {

@@ -1,17 +1,8 @@
 import t from 'tap';
-import { compileSchema, type JSONSchemaProps } from '../../src/registry/crd-schema/index.js';
+import { compileSchema } from '../../src/registry/crd-schema/index.js';
+import { onString, runStringRule } from './fixtures.js';
 
-/** A root schema whose spec.v (string) carries one rule. */
-const onString = (rule: string): JSONSchemaProps => ({
-  type: 'object',
-  properties: { spec: { type: 'object', properties: { v: { type: 'string', 'x-kubernetes-validations': [{ rule }] } } } },
-});
-
-const run = (rule: string, v: string): string[] => {
-  const c = compileSchema(onString(rule));
-  t.same(c.warnings, [], `no warning for ${rule}`);
-  return c.validate({ spec: { v } }).map(String);
-};
+const run = (rule: string, v: string): string[] => runStringRule(t, rule, v);
 
 t.test('Kubernetes CEL libraries evaluate (pass, fail)', async (t) => {
   // [rule, value that passes, value that fails]

@@ -1,5 +1,6 @@
 /** Schemas used by the crd-schema tests and benchmark: the CronTab of the Kubernetes docs and a large generated one. */
-import type { JSONSchemaProps } from '../../src/registry/crd-schema/index.js';
+import type { Test } from 'tap';
+import { compileSchema, type JSONSchemaProps } from '../../src/registry/crd-schema/index.js';
 import { cronTabSchema as cronTabOpenAPISchema } from '../../conformance/scenarios/crd-fixtures.js';
 
 /** The CronTab example (Kubernetes docs, "Extend the Kubernetes API with CustomResourceDefinitions"), as the conformance fixtures define it. */
@@ -44,4 +45,19 @@ export function largeObject(width = 12, depth = 5): Record<string, unknown> {
     return o;
   };
   return { apiVersion: 'example.com/v1', kind: 'Big', metadata: { name: 'big' }, spec: level(depth), status: { anything: 1 } };
+}
+
+/** A root schema whose spec.v (string) carries one CEL rule. */
+export function onString(rule: string): JSONSchemaProps {
+  return {
+    type: 'object',
+    properties: { spec: { type: 'object', properties: { v: { type: 'string', 'x-kubernetes-validations': [{ rule }] } } } },
+  };
+}
+
+/** Compiles onString(rule), asserting on `t` that it has no warning, and validates spec.v = `v`: the errors as strings. */
+export function runStringRule(t: Test, rule: string, v: string): string[] {
+  const c = compileSchema(onString(rule));
+  t.same(c.warnings, [], `no warning for ${rule}`);
+  return c.validate({ spec: { v } }).map(String);
 }

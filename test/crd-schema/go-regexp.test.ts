@@ -2,6 +2,7 @@ import t from 'tap';
 import { compileGoRegexp } from '../../src/registry/crd-schema/go-regexp.js';
 import { goMatches } from '../../src/registry/crd-schema/cel.js';
 import { compileSchema, validateStructuralSchema, type JSONSchemaProps } from '../../src/registry/crd-schema/index.js';
+import { runStringRule } from './fixtures.js';
 
 const show = (s: string): string => JSON.stringify(s).replace(/[^\x20-\x7e]/gu, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
 const re = (p: string): RegExp => {
@@ -111,15 +112,7 @@ t.test('CRD patterns use Go syntax', async (t) => {
 });
 
 t.test('CEL matches / find / findAll use Go syntax', async (t) => {
-  const onString = (rule: string): JSONSchemaProps => ({
-    type: 'object',
-    properties: { spec: { type: 'object', properties: { v: { type: 'string', 'x-kubernetes-validations': [{ rule }] } } } },
-  });
-  const run = (rule: string, v: string): string[] => {
-    const c = compileSchema(onString(rule));
-    t.same(c.warnings, [], `no warning for ${rule}`);
-    return c.validate({ spec: { v } }).map(String);
-  };
+  const run = (rule: string, v: string): string[] => runStringRule(t, rule, v);
   const cases: [string, string, string][] = [
     ["self.matches('(?i)^ab[[:digit:]]$')", 'AB1', 'ABx'],
     ["matches(self, '\\\\Aa\\\\z')", 'a', 'a\n'],

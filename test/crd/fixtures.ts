@@ -47,29 +47,14 @@ export function widgetCrd(): Record<string, unknown> {
     { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase', priority: 1 },
   ];
+  /** What both versions serve alike. */
+  const served = { schema: { openAPIV3Schema: schema }, subresources, additionalPrinterColumns: columns, selectableFields: [{ jsonPath: '.spec.color' }] };
   return crdManifest('example.kubemu.dev', 'widgets', {
     scope: 'Namespaced',
     names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList', shortNames: ['wd'] },
     versions: [
-      {
-        name: 'v1beta1',
-        served: true,
-        storage: false,
-        deprecated: true,
-        schema: { openAPIV3Schema: schema },
-        subresources,
-        additionalPrinterColumns: columns,
-        selectableFields: [{ jsonPath: '.spec.color' }],
-      },
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: schema },
-        subresources,
-        additionalPrinterColumns: columns,
-        selectableFields: [{ jsonPath: '.spec.color' }],
-      },
+      { name: 'v1beta1', served: true, storage: false, deprecated: true, ...served },
+      { name: 'v1', served: true, storage: true, ...served },
     ],
   });
 }

@@ -46,7 +46,7 @@ import type { IndexEntry, KvDatabase, WriteOptions } from './kv-open.js';
 import { Batch, assembleBatch } from './kv-batch.js';
 import type { AssembledBatch, DeletedEntry, Write } from './kv-batch.js';
 import { countKeys, readEvents, readList } from './kv-reads.js';
-import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, readError, Subscribers, type StorageState } from './storage-rules.js';
+import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, readError, Subscribers, Lifecycle } from './storage-rules.js';
 
 export { DataDirError } from './kv-open.js';
 export type { KvDatabase } from './kv-open.js';
@@ -71,9 +71,7 @@ export class KvStorage implements Storage {
   readonly #slack: number;
   readonly #writeOptions: WriteOptions;
   #db: KvDatabase | undefined;
-  #state: StorageState = 'new';
-  #opening: Promise<void> | undefined;
-  #closing: Promise<void> | undefined;
+  readonly #life = new Lifecycle();
   /** Every key's revisions, pending writes included. */
   #index = new Map<string, IndexEntry>();
   /** Last revision handed out (durable or pending). */
@@ -111,18 +109,11 @@ export class KvStorage implements Storage {
   }
 
   open(): Promise<void> {
-    if (this.#state === 'new') {
-      this.#opening = this.#open().finally(() => {
-        this.#opening = undefined;
-      });
-    }
-    if (this.#opening) return this.#opening;
-    if (this.#state === 'open') return Promise.resolve();
-    return Promise.reject(new StorageError('Closed', '', `storage is ${this.#state}`));
+    return this.#life.open(() => this.#open());
   }
 
   async #open(): Promise<void> {
-    this.#state = 'opening';
+    this.#life.state = 'opening';
     const { location, sync } = this.#options;
     let db: KvDatabase | undefined;
     try {
@@ -133,32 +124,25 @@ export class KvStorage implements Storage {
       this.#assigned = this.#revision = loaded.revision;
       this.#compacted = loaded.compactedRevision;
     } catch (err) {
-      this.#state = 'new';
+      this.#life.state = 'new';
       if (db && db.status === 'open') await db.close().catch(() => undefined);
       throw openError(location, err);
     }
     this.#db = db;
-    this.#state = 'open';
+    this.#life.state = 'open';
     this.#startClear();
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
-  }
-
-  async #close(): Promise<void> {
-    // A close during open waits for it, so that the database (and its lock) is released on return.
-    if (this.#opening) await this.#opening.catch(() => undefined);
-    const wasOpen = this.#state === 'open';
-    this.#state = 'closing';
-    if (wasOpen) {
-      while (this.#flushing) await this.#flushing;
-      while (this.#clearing) await this.#clearing;
-      await this.#db?.close();
-    }
-    this.#subscribers.clear();
-    this.#state = 'closed';
+    // Waits for an open under way, so that the database (and its lock) is released on return.
+    return this.#life.close(async (wasOpen) => {
+      if (wasOpen) {
+        while (this.#flushing) await this.#flushing;
+        while (this.#clearing) await this.#clearing;
+        await this.#db?.close();
+      }
+      this.#subscribers.clear();
+    });
   }
 
   // ---- reads ----
@@ -378,7 +362,7 @@ export class KvStorage implements Storage {
 
   /** Deletes compacted event entries in the background, one range clear at a time. */
   #startClear(): void {
-    if (this.#clearing || this.#clearedTo >= this.#compacted || this.#state !== 'open') return;
+    if (this.#clearing || this.#clearedTo >= this.#compacted || this.#life.state !== 'open') return;
     const db = this.#db!;
     this.#clearing = (async () => {
       try {
@@ -398,7 +382,7 @@ export class KvStorage implements Storage {
   // ---- helpers ----
 
   #readable(key: string, allowEmpty = false): KvDatabase {
-    checkReadable(this.#state, key, allowEmpty);
+    checkReadable(this.#life.state, key, allowEmpty);
     return this.#db!;
   }
 
@@ -408,7 +392,7 @@ export class KvStorage implements Storage {
   }
 
   #readError(key: string, err: unknown): StorageError {
-    return readError(this.#state, key, err, (cause) => new StorageError('Unavailable', key, `storage read failed: ${cause instanceof Error ? cause.message : String(cause)}`));
+    return readError(this.#life.state, key, err, (cause) => new StorageError('Unavailable', key, `storage read failed: ${cause instanceof Error ? cause.message : String(cause)}`));
   }
 
   #compactedError(fromRevision: number): StorageError {

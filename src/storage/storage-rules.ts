@@ -109,3 +109,42 @@ export class Subscribers {
     }
   }
 }
+
+/**
+ * A store's life cycle: `open` runs the store's opening once (a call while it runs joins it; a
+ * store that failed to open, back at 'new', may be opened again), `close` runs its closing once,
+ * after an opening under way. `state` is the store's to set while opening ('opening', then
+ * 'open', or 'new' on failure); `close` sets 'closing' and then 'closed'.
+ */
+export class Lifecycle {
+  state: StorageState = 'new';
+  #opening: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+
+  /** Opens with `run` unless open or under way; rejects with Closed once closing or closed. */
+  open(run: () => Promise<void>): Promise<void> {
+    if (this.state === 'new') {
+      this.#opening = run().finally(() => {
+        this.#opening = undefined;
+      });
+    }
+    if (this.#opening) return this.#opening;
+    if (this.state === 'open') return Promise.resolve();
+    return Promise.reject(new StorageError('Closed', '', `storage is ${this.state}`));
+  }
+
+  /** Closes once: waits for an opening under way, then runs `run(wasOpen)` in state 'closing'. */
+  close(run: (wasOpen: boolean) => Promise<void>): Promise<void> {
+    this.#closing ??= this.#close(run);
+    return this.#closing;
+  }
+
+  async #close(run: (wasOpen: boolean) => Promise<void>): Promise<void> {
+    // A close during open waits for it, so that what the opening acquired is released on return.
+    if (this.#opening) await this.#opening.catch(() => undefined);
+    const wasOpen = this.state === 'open';
+    this.state = 'closing';
+    await run(wasOpen);
+    this.state = 'closed';
+  }
+}

@@ -43,7 +43,7 @@ import type { Etcd3, IRequestOp, ITxnResponse } from 'etcd3';
 import { decodeEvent, decodeObject, encodeEvent, encodeObject } from '../kv-codec.js';
 import { StorageError } from '../types.js';
 import type { Encode, Entry, ListOptions, ListResult, Storage, StorageEvent, Subscriber } from '../types.js';
-import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, readError, Subscribers, type StorageState } from '../storage-rules.js';
+import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, readError, Subscribers, Lifecycle } from '../storage-rules.js';
 import { DEFAULT_PREFIX, ETCD_FORMAT_MARKER, EtcdKeys, connectEtcd, decimal, tlsHint, unavailable } from './etcd-client.js';
 import type { EtcdConnectionOptions } from './etcd-client.js';
 import { EtcdFeed } from './etcd-feed.js';
@@ -67,9 +67,7 @@ export class EtcdStorage implements Storage {
   readonly #slack: number;
   #client: Etcd3 | undefined;
   #feed: EtcdFeed | undefined;
-  #state: StorageState = 'new';
-  #opening: Promise<void> | undefined;
-  #closing: Promise<void> | undefined;
+  readonly #life = new Lifecycle();
   /** Every key's revisions as delivered by the feed. */
   readonly #durable = new Map<string, IndexEntry>();
   /**
@@ -107,16 +105,11 @@ export class EtcdStorage implements Storage {
   }
 
   open(): Promise<void> {
-    if (this.#state === 'new') {
-      this.#opening = this.#open().finally(() => (this.#opening = undefined));
-    }
-    if (this.#opening) return this.#opening;
-    if (this.#state === 'open') return Promise.resolve();
-    return Promise.reject(new StorageError('Closed', '', `storage is ${this.#state}`));
+    return this.#life.open(() => this.#open());
   }
 
   async #open(): Promise<void> {
-    this.#state = 'opening';
+    this.#life.state = 'opening';
     const client = connectEtcd(this.#options);
     const keys = this.#keys;
     try {
@@ -163,32 +156,25 @@ export class EtcdStorage implements Storage {
       await feed.start();
       this.#feed = feed;
     } catch (err) {
-      this.#state = 'new';
+      this.#life.state = 'new';
       client.close();
       const reason = (err instanceof Error ? err.message : String(err)).replace(/\s*Resolution note:\s*$/, '');
       const hint = tlsHint(reason, this.#options);
       throw new Error(`cannot use etcd ${this.#options.endpoints.join(',')} (prefix ${keys.prefix}): ${hint ? `${hint} (${reason})` : reason}`);
     }
     this.#client = client;
-    this.#state = 'open';
+    this.#life.state = 'open';
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
-  }
-
-  async #close(): Promise<void> {
-    if (this.#opening) await this.#opening.catch(() => undefined);
-    const wasOpen = this.#state === 'open';
-    this.#state = 'closing';
-    if (wasOpen) {
-      while (this.#flushing) await this.#flushing;
-      await this.#feed?.stop();
-      this.#client?.close();
-    }
-    this.#subscribers.clear();
-    this.#state = 'closed';
+    return this.#life.close(async (wasOpen) => {
+      if (wasOpen) {
+        while (this.#flushing) await this.#flushing;
+        await this.#feed?.stop();
+        this.#client?.close();
+      }
+      this.#subscribers.clear();
+    });
   }
 
   /** Resolves when etcd answers a read within `timeoutMs`; rejects with StorageError('Unavailable') otherwise. */
@@ -653,12 +639,12 @@ export class EtcdStorage implements Storage {
   // ---- helpers ----
 
   #readable(key: string, allowEmpty = false): Etcd3 {
-    checkReadable(this.#state, key, allowEmpty);
+    checkReadable(this.#life.state, key, allowEmpty);
     return this.#client!;
   }
 
   #readError(key: string, err: unknown): StorageError {
-    return readError(this.#state, key, err, (cause) => unavailable(key, cause, this.#options.endpoints));
+    return readError(this.#life.state, key, err, (cause) => unavailable(key, cause, this.#options.endpoints));
   }
 
   #compactedError(fromRevision: number): StorageError {

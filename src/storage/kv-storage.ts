@@ -46,7 +46,7 @@ import type { IndexEntry, KvDatabase, WriteOptions } from './kv-open.js';
 import { Batch, assembleBatch } from './kv-batch.js';
 import type { AssembledBatch, DeletedEntry, Write } from './kv-batch.js';
 import { countKeys, readEvents, readList } from './kv-reads.js';
-import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, readError, Subscribers, Lifecycle } from './storage-rules.js';
+import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, EventWindow, Lifecycle, readError, Subscribers } from './storage-rules.js';
 
 export { DataDirError } from './kv-open.js';
 export type { KvDatabase } from './kv-open.js';
@@ -67,8 +67,7 @@ export interface KvStorageOptions {
 /** `Storage` over an abstract-level database (see the module header for the design). */
 export class KvStorage implements Storage {
   readonly #options: Required<KvStorageOptions>;
-  /** Events beyond the window that may pile up before a batch compacts them. */
-  readonly #slack: number;
+  readonly #window: EventWindow;
   readonly #writeOptions: WriteOptions;
   #db: KvDatabase | undefined;
   readonly #life = new Lifecycle();
@@ -91,12 +90,8 @@ export class KvStorage implements Storage {
 
   /** Creates a closed store; call `open()`. */
   constructor(options: KvStorageOptions) {
-    const eventWindow = options.eventWindow ?? 10000;
-    if (!Number.isSafeInteger(eventWindow) || eventWindow < 1) {
-      throw new TypeError(`eventWindow must be a positive integer, got ${eventWindow}`);
-    }
-    this.#options = { sync: true, ...options, eventWindow };
-    this.#slack = Math.max(1, Math.ceil(eventWindow / 10));
+    this.#window = new EventWindow(options.eventWindow);
+    this.#options = { sync: true, ...options, eventWindow: this.#window.size };
     this.#writeOptions = { sync: this.#options.sync };
   }
 
@@ -332,10 +327,7 @@ export class KvStorage implements Storage {
   }
 
   #compactionTarget(batch: Batch, last: number): number {
-    let target = Math.min(batch.compactTo, last);
-    const window = this.#options.eventWindow;
-    if (last - this.#compacted >= window + this.#slack) target = Math.max(target, last - window);
-    return Math.max(target, this.#compacted);
+    return this.#window.target(batch.compactTo, last, this.#compacted);
   }
 
   /** Rejects the batch and everything collected behind it; rolls the index back to durable state. */

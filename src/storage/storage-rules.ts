@@ -55,6 +55,33 @@ export function compactedError(fromRevision: number, compacted: number): Storage
   return new StorageError('Compacted', '', `revision ${fromRevision} is compacted; events are kept after revision ${compacted}`, compacted);
 }
 
+/**
+ * A store's event window: how many recent events it keeps (default 10000), and the slack (a
+ * tenth, at least 1) of events allowed to pile up past it before a batch compacts them.
+ */
+export class EventWindow {
+  readonly size: number;
+  readonly slack: number;
+
+  /** Throws TypeError unless `size` is a positive integer. */
+  constructor(size = 10000) {
+    if (!Number.isSafeInteger(size) || size < 1) throw new TypeError(`eventWindow must be a positive integer, got ${size}`);
+    this.size = size;
+    this.slack = Math.max(1, Math.ceil(size / 10));
+  }
+
+  /**
+   * The revision a batch whose last revision is `last` compacts to: an explicit request
+   * (`requested`, up to `last`), or the window's edge once the slack is used up; never below
+   * `compacted`.
+   */
+  target(requested: number, last: number, compacted: number): number {
+    let target = Math.min(requested, last);
+    if (last - compacted >= this.size + this.slack) target = Math.max(target, last - this.size);
+    return Math.max(target, compacted);
+  }
+}
+
 /** Runs Encode callbacks, refusing writes made from inside one. */
 export class EncodeGuard {
   #inEncode = false;

@@ -43,7 +43,7 @@ import type { Etcd3, IRequestOp, ITxnResponse } from 'etcd3';
 import { decodeEvent, decodeObject, encodeEvent, encodeObject } from '../kv-codec.js';
 import { StorageError } from '../types.js';
 import type { Encode, Entry, ListOptions, ListResult, Storage, StorageEvent, Subscriber } from '../types.js';
-import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, readError, Subscribers, Lifecycle } from '../storage-rules.js';
+import { checkAbsent, checkEventsSinceRevision, checkExisting, checkReadable, compactedError, EncodeGuard, EventWindow, Lifecycle, readError, Subscribers } from '../storage-rules.js';
 import { DEFAULT_PREFIX, ETCD_FORMAT_MARKER, EtcdKeys, connectEtcd, decimal, tlsHint, unavailable } from './etcd-client.js';
 import type { EtcdConnectionOptions } from './etcd-client.js';
 import { EtcdFeed } from './etcd-feed.js';
@@ -64,7 +64,7 @@ type Outcome = 'ok' | 'conflict';
 export class EtcdStorage implements Storage {
   readonly #options: EtcdStorageOptions & { eventWindow: number; endpoints: string[] };
   readonly #keys: EtcdKeys;
-  readonly #slack: number;
+  readonly #window: EventWindow;
   #client: Etcd3 | undefined;
   #feed: EtcdFeed | undefined;
   readonly #life = new Lifecycle();
@@ -89,11 +89,9 @@ export class EtcdStorage implements Storage {
 
   /** Creates a closed store; call `open()`. */
   constructor(options: EtcdStorageOptions) {
-    const eventWindow = options.eventWindow ?? 10000;
-    if (!Number.isSafeInteger(eventWindow) || eventWindow < 1) throw new TypeError(`eventWindow must be a positive integer, got ${eventWindow}`);
-    this.#options = { ...options, eventWindow, endpoints: [...options.endpoints] };
+    this.#window = new EventWindow(options.eventWindow);
+    this.#options = { ...options, eventWindow: this.#window.size, endpoints: [...options.endpoints] };
     this.#keys = new EtcdKeys(options.prefix ?? DEFAULT_PREFIX);
-    this.#slack = Math.max(1, Math.ceil(eventWindow / 10));
   }
 
   get revision(): number {
@@ -582,10 +580,7 @@ export class EtcdStorage implements Storage {
   }
 
   #compactionTarget(last: number): number {
-    let target = Math.min(this.#compactTo, last);
-    const window = this.#options.eventWindow;
-    if (last - this.#compacted >= window + this.#slack) target = Math.max(target, last - window);
-    return Math.max(target, this.#compacted);
+    return this.#window.target(this.#compactTo, last, this.#compacted);
   }
 
   /** Compacts etcd's own history one kubemu compaction behind (nothing here reads it; watches resume). */

@@ -1,9 +1,10 @@
 /**
  * The rules every `Storage` implementation shares (KvStorage over LevelDB/memory, EtcdStorage):
  * the preconditions of writes and their errors, the Encode guard (no writes from inside an
- * Encode, bytes out), the checks of reads and of `eventsSince`, the Compacted error, and the
- * subscriber set with its delivery.
- * Owns: those rules and their wording. Must not: know a backend, its revisions or its batches.
+ * Encode, bytes out), the checks of reads and of `eventsSince`, the Compacted error, the event
+ * window's compaction policy, the open-once/close-once life cycle, and the subscriber set with
+ * its delivery.
+ * Owns: those rules and their wording. Must not: know a backend, its records or its batches.
  */
 import { StorageError } from './types.js';
 import type { Encode, StorageEvent, Subscriber } from './types.js';

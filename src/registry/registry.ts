@@ -20,7 +20,7 @@ import { GenericStore } from './generic-store.js';
 import { objectKey, resourcePrefix } from './keys.js';
 import type { ResourceHooks } from './resource-hooks.js';
 import type { Strategy } from './strategy.js';
-import type { FieldExtractor } from '../watch/entry.js';
+import type { CacheEntry, FieldExtractor } from '../watch/entry.js';
 
 /** The stores of every served resource. */
 export class Registry {
@@ -31,6 +31,7 @@ export class Registry {
   readonly #namespaces: GenericStore;
   readonly #admit: Admit;
   readonly #listeners = new Set<() => void>();
+  readonly #parsedNamespaces = new WeakMap<CacheEntry, KubeObject>();
 
   /** `admission`: plugins run after the built-in ones (NamespaceLifecycle) on every write. */
   constructor(storage: Storage, resources: readonly ResourceInfo[], options: { eventWindow?: number; admission?: readonly Admit[] } = {}) {
@@ -118,9 +119,16 @@ export class Registry {
     for (const listener of this.#listeners) listener();
   }
 
+  /**
+   * The namespace as NamespaceLifecycle reads it, parsed once per cache entry (entries are
+   * immutable; every create in a namespace would otherwise parse it again). Frozen: shared.
+   */
   #getNamespace(name: string): KubeObject | undefined {
     const entry = this.#namespaces.cache.get(objectKey(this.#namespaces.info, undefined, name));
-    return entry && objectOf(entry);
+    if (!entry) return undefined;
+    let ns = this.#parsedNamespaces.get(entry);
+    if (!ns) this.#parsedNamespaces.set(entry, (ns = Object.freeze(objectOf(entry))));
+    return ns;
   }
 }
 

@@ -55,11 +55,20 @@ export function byLabel(key: string): IndexFunc {
 
 /** Freezes `value` and everything it holds. */
 export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  // Every watched object passes here: indexed loops, and no call for strings and numbers.
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) freezeChild(value[i]);
+  } else {
+    const keys = Object.keys(value);
+    for (let i = 0; i < keys.length; i++) freezeChild((value as Record<string, unknown>)[keys[i]!]);
   }
   return value;
+}
+
+function freezeChild(child: unknown): void {
+  if (typeof child === 'object' && child !== null) deepFreeze(child);
 }
 
 /** Objects by key with named indexes. */

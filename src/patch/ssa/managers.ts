@@ -63,6 +63,25 @@ export interface ManagerInfo {
 
 /** BuildManagerIdentifier: the JSON naming a manager (apiVersion left out for Apply). */
 export function managerIdentifier(info: ManagerInfo): string {
+  // Every write names its manager; the few distinct ones are built once.
+  const apiVersion = info.apiVersion ?? '';
+  const memoKey = `${info.manager.length}:${info.manager}${info.operation}${apiVersion.length}:${apiVersion}${info.subresource ?? ''}`;
+  let id = identifiers.get(memoKey);
+  if (id === undefined) remember(identifiers, memoKey, (id = buildIdentifier(info)));
+  return id;
+}
+
+/** Memo tables of managerIdentifier and parseIdentifier: bounded, emptied when full. */
+const MEMO_LIMIT = 1024;
+const identifiers = new Map<string, string>();
+const parsedIdentifiers = new Map<string, Readonly<ManagerInfo>>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, value);
+}
+
+function buildIdentifier(info: ManagerInfo): string {
   const parts: string[] = [];
   if (info.manager) parts.push(`"manager":${goJsonString(info.manager)}`);
   parts.push(`"operation":${goJsonString(info.operation)}`);
@@ -72,7 +91,13 @@ export function managerIdentifier(info: ManagerInfo): string {
 }
 
 /** The parts of an identifier; a non-JSON identifier is taken as a bare manager name. */
-export function parseIdentifier(identifier: string): ManagerInfo {
+export function parseIdentifier(identifier: string): Readonly<ManagerInfo> {
+  let info = parsedIdentifiers.get(identifier);
+  if (info === undefined) remember(parsedIdentifiers, identifier, (info = Object.freeze(decodeIdentifier(identifier))));
+  return info;
+}
+
+function decodeIdentifier(identifier: string): ManagerInfo {
   try {
     const parsed: unknown = JSON.parse(identifier);
     if (isMap(parsed)) {
@@ -132,8 +157,13 @@ export function timeSeconds(time: string | undefined): number {
 
 /** metav1.Time's wire form: RFC 3339 in UTC, second precision. */
 export function formatTime(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, 'Z');
+  // Writes within one second share the string (most writes of a busy second).
+  const second = Math.floor(now.getTime() / 1000);
+  if (second !== lastSecond.second || Number.isNaN(second)) lastSecond = { second, text: now.toISOString().replace(/\.\d+Z$/, 'Z') };
+  return lastSecond.text;
 }
+
+let lastSecond = { second: Number.NaN, text: '' };
 
 /** encodeManagedFields: Managed → sorted entries; undefined when nobody owns anything. */
 export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] | undefined {

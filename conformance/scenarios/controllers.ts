@@ -16,6 +16,8 @@ import { configMapYaml } from './manifests.js';
 const ROLLOUT_TIMEOUT = '--timeout=45s';
 /** Deadline of the HTTP polls (ReplicaSets and pods going away, a namespace's content). */
 const POLL_MS = 30_000;
+/** Pause between two reads of a poll (the state usually changes within tens of ms on kubemu). */
+const POLL_INTERVAL_MS = 100;
 
 /**
  * The heavy rollout scenarios run on the first, a middle and the last kubectl version only: the
@@ -36,7 +38,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, last:
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new ExpectationError(`${what} within ${ms} ms; last seen: ${last()}`);
-    await sleep(250);
+    await sleep(POLL_INTERVAL_MS);
   }
 }
 

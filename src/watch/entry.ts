@@ -29,16 +29,36 @@ const decoder = new TextDecoder();
 /** Extracts selectable fields of a parsed object (kind-specific; supplied by the registry). */
 export type FieldExtractor = (obj: StoredObject) => Record<string, string>;
 
-/** Builds an entry from stored bytes. */
-export function makeEntry(key: string, bytes: Uint8Array, revision: number, fieldsOf: FieldExtractor): CacheEntry {
+/**
+ * Objects makeEntry parsed for a write, kept for the first objectOf of their entry (usually an
+ * in-process watcher, an informer, moments later) so one write is parsed once, not twice. The
+ * object is handed over once and shared with nothing, so objectOf still returns a fresh copy.
+ * Bounded: the newest entries only; an entry no one asks for soon is simply parsed again later.
+ */
+const handoff = new Map<CacheEntry, StoredObject>();
+const HANDOFF_LIMIT = 1024;
+
+/** Builds an entry from stored bytes; `keep` (the watch cache, on writes) keeps the parsed object for objectOf. */
+export function makeEntry(key: string, bytes: Uint8Array, revision: number, fieldsOf: FieldExtractor, keep = false): CacheEntry {
   const obj = JSON.parse(decoder.decode(bytes)) as StoredObject;
   const entry: CacheEntry = { key, bytes, revision, name: obj.metadata.name, fields: fieldsOf(obj) };
   if (obj.metadata.namespace) entry.namespace = obj.metadata.namespace;
-  if (obj.metadata.labels) entry.labels = obj.metadata.labels;
+  const labels = obj.metadata.labels;
+  // A kept object must share nothing with the entry: the labels are copied then.
+  if (labels) entry.labels = keep ? { ...labels } : labels;
+  if (keep) {
+    if (handoff.size >= HANDOFF_LIMIT) handoff.delete(handoff.keys().next().value!);
+    handoff.set(entry, obj);
+  }
   return entry;
 }
 
 /** The entry's object, parsed from its bytes (a fresh copy each call). */
 export function objectOf(entry: CacheEntry): StoredObject {
+  const kept = handoff.get(entry);
+  if (kept) {
+    handoff.delete(entry);
+    return kept;
+  }
   return JSON.parse(decoder.decode(entry.bytes)) as StoredObject;
 }

@@ -121,7 +121,7 @@ export class WatchCache {
   }
 
   #apply(registered: Registered, event: StorageEvent): void {
-    const entry = makeEntry(event.key, event.value, event.revision, registered.fieldsOf);
+    const entry = makeEntry(event.key, event.value, event.revision, registered.fieldsOf, true);
     registered.cache.apply(event.type, entry, event.revision);
   }
 }

@@ -21,6 +21,8 @@ const SPECIAL_VERBS = new Set(['proxy', 'watch']);
 const METHOD_VERBS: Readonly<Record<string, string>> = { POST: 'create', GET: 'get', HEAD: 'get', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
 
 function decode(segment: string): string {
+  // Only %-escapes change anything (and only they can fail): most segments have none.
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -66,7 +68,6 @@ export function fieldSelectorName(selector: string): string | undefined {
 export function requestAttributes(user: UserInfo, method: string, url: string): Attributes {
   const queryStart = url.indexOf('?');
   const rawPath = queryStart < 0 ? url : url.slice(0, queryStart);
-  const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
   const path = decode(rawPath);
   const nonResource = nonResourceAttributes(user, method.toLowerCase(), path);
   let parts = rawPath.split('/').filter((p) => p.length > 0).map(decode);
@@ -96,6 +97,7 @@ export function requestAttributes(user: UserInfo, method: string, url: string): 
   attributes.resource = parts[0] ?? '';
 
   if (!attributes.name && attributes.verb === 'get') {
+    const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
     const watch = query.get('watch');
     attributes.verb = watch !== null && isTrue(watch) ? 'watch' : 'list';
     const selector = query.get('fieldSelector');

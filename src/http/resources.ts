@@ -160,9 +160,10 @@ async function handleSubresource(target: Target, request: FastifyRequest, reply:
       }
       const written = isScale ? 'scale' : subresource === 'finalize' ? 'finalize' : 'status';
       const result = await store.update(namespace, name!, compute, { ...opts, subresource: written, user: request.user });
+      if (!isScale && !shown) return sendObject(request, reply, 200, result.object, result.bytes);
+      // The stored bytes carry the new resourceVersion; the view is built from them.
       const stored = (result.bytes ? JSON.parse(Buffer.from(result.bytes).toString('utf8')) : result.object) as StoredObject;
-      if (isScale || shown) return sendObject(request, reply, 200, view(stored));
-      return sendObject(request, reply, 200, stored, result.bytes);
+      return sendObject(request, reply, 200, view(stored));
     }
     default:
       throw methodNotSupported({ group: info.group, name: `${info.plural}/${subresource}` }, verbName(request.method));

@@ -236,11 +236,7 @@ export class EtcdFeed {
   #advance(revision: number): void {
     if (revision <= this.#delivered) return;
     this.#delivered = revision;
-    for (const waiter of this.#waiters) {
-      if (waiter.revision > this.#delivered) continue;
-      this.#waiters.delete(waiter);
-      waiter.resolve();
-    }
+    this.#wake();
   }
 
   /**
@@ -260,6 +256,11 @@ export class EtcdFeed {
   #publish(events: StorageEvent[]): void {
     this.#delivered = events[events.length - 1]!.revision;
     this.#options.deliver(events);
+    this.#wake();
+  }
+
+  /** Resolves the waiters of every revision delivered now. */
+  #wake(): void {
     for (const waiter of this.#waiters) {
       if (waiter.revision > this.#delivered) continue;
       this.#waiters.delete(waiter);

@@ -122,27 +122,13 @@ export class EtcdStorage implements Storage {
       });
       const marker = init.succeeded ? ETCD_FORMAT_MARKER : init.responses[0]?.response_range.kvs[0]?.value.toString();
       if (marker !== ETCD_FORMAT_MARKER) throw new Error(`prefix ${keys.prefix} holds ${JSON.stringify(marker)}, not kubemu's format marker`);
-      // One snapshot: the counter, the compacted mark and every object's revisions at etcd revision X.
-      const snapshot = await client.kv.txn({
-        compare: [],
-        success: [{ request_range: { key: keys.revision } }, { request_range: { key: keys.compacted } }],
-        failure: [],
-      });
-      const at = snapshot.header.revision;
-      const revision = decimal(snapshot.responses[0]?.response_range.kvs[0]?.value);
-      this.#compacted = decimal(snapshot.responses[1]?.response_range.kvs[0]?.value);
-      const start = keys.object('');
-      let from = start;
-      for (;;) {
-        const page = await client.kv.range({ key: from, range_end: EtcdKeys.endOf(start), revision: at, limit: 1000 });
-        for (const kv of page.kvs) {
-          const { createRevision, modRevision, value } = decodeObject(kv.value);
-          const key = keys.objectKeyOf(kv.key);
-          this.#durable.set(key, { createRevision, modRevision });
-          this.#values.set(key, value);
-        }
-        if (!page.more || page.kvs.length === 0) break;
-        from = Buffer.concat([page.kvs[page.kvs.length - 1]!.key, Buffer.from([0])]);
+      // One snapshot: the counter, the compacted mark and every object at one etcd revision.
+      const snapshot = await readSnapshot(client, keys);
+      const { revision, etcdRevision: at } = snapshot;
+      this.#compacted = snapshot.compacted;
+      for (const [key, { createRevision, modRevision, value }] of snapshot.objects) {
+        this.#durable.set(key, { createRevision, modRevision });
+        this.#values.set(key, value);
       }
       this.#assigned = revision;
       const feed = new EtcdFeed({
@@ -548,12 +534,7 @@ export class EtcdStorage implements Storage {
 
   /** Admits writes again, in call order, over the current state; refused ones reject. */
   #readmit(writes: PendingWrite[]): PendingWrite[] {
-    for (const write of writes) if (this.#pending.get(write.key) === write) this.#pending.delete(write.key);
-    for (const write of writes) {
-      const pending = this.#pending.get(write.key);
-      if (pending && writes.includes(pending)) this.#pending.delete(write.key);
-    }
-    this.#assigned = this.#feed!.delivered;
+    this.#forget(writes);
     const admitted: PendingWrite[] = [];
     for (const write of writes) {
       try {
@@ -569,14 +550,18 @@ export class EtcdStorage implements Storage {
 
   /** Rejects writes after an etcd failure and forgets their pending state. */
   #fail(writes: PendingWrite[], cause: unknown): void {
-    for (const write of writes) if (this.#pending.get(write.key) === write) this.#pending.delete(write.key);
+    this.#forget(writes);
+    const error = unavailable('', cause, this.#options.endpoints);
+    for (const write of writes) write.reject(new StorageError('Unavailable', write.key, error.message));
+  }
+
+  /** Forgets the pending state of `writes` and hands out revisions after the delivered one again. */
+  #forget(writes: readonly PendingWrite[]): void {
     for (const write of writes) {
       const pending = this.#pending.get(write.key);
       if (pending && writes.includes(pending)) this.#pending.delete(write.key);
     }
     this.#assigned = this.#feed!.delivered;
-    const error = unavailable('', cause, this.#options.endpoints);
-    for (const write of writes) write.reject(new StorageError('Unavailable', write.key, error.message));
   }
 
   #compactionTarget(last: number): number {

@@ -6,7 +6,7 @@
  */
 import { join, resolve } from 'node:path';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { pathNotFound } from './api/errors.js';
+import { isStatusError, pathNotFound } from './api/errors.js';
 import { loadOrCreateAdminToken, adminUser } from './auth/admin.js';
 import { authenticationPlugin, clientCertAuthenticator, tokenAuthenticator, unsecuredAuthenticator } from './auth/authenticate.js';
 import { loadOrCreateTls, type TlsMaterial } from './auth/certs.js';
@@ -42,7 +42,6 @@ import { podIORoutes } from './http/pod-io/routes.js';
 import { SimulatedPodIO } from './http/pod-io/simulated.js';
 import { relayForHostCluster } from './syncer/relay.js';
 import { DEFAULT_STAGES } from './controllers/nodes/default-stages.js';
-import { isStatusError } from './api/errors.js';
 import { versionRoutes } from './http/version.js';
 import { builtinResources } from './openapi/schemas.js';
 import { acquireSchemaSource } from './openapi/source.js';
@@ -219,12 +218,11 @@ export async function buildServer(config: Config): Promise<Server> {
       app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], url, handler: api });
     }
 
-    const podStore = registry.store('', 'v1', 'pods')!;
     const simulatedIO = new SimulatedPodIO({
       stages: podStages ?? DEFAULT_STAGES,
       getPod: (namespace, name) => {
         try {
-          return podStore.get(namespace, name);
+          return pods.get(namespace, name);
         } catch (err) {
           if (isStatusError(err) && err.code === 404) return undefined;
           throw err;
@@ -232,7 +230,7 @@ export async function buildServer(config: Config): Promise<Server> {
       },
     });
     let selectPodIO: Parameters<Server['setPodIO']>[0];
-    podIORoutes(app, { getPod: (namespace, name) => podStore.get(namespace, name), backend: (pod) => selectPodIO?.(pod) ?? simulatedIO });
+    podIORoutes(app, { getPod: (namespace, name) => pods.get(namespace, name), backend: (pod) => selectPodIO?.(pod) ?? simulatedIO });
 
     await bootstrap(registry, { advertiseAddress: config.host, port: config.port });
     await authz.settled();

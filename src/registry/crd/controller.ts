@@ -25,6 +25,7 @@ import type { CustomResourceOpenAPI } from '../../openapi/custom-resources.js';
 import { objectOf, type CacheEntry } from '../../watch/entry.js';
 import { deepEqual, nowTimestamp } from '../codec.js';
 import type { GenericStore } from '../generic-store.js';
+import { objectKey } from '../keys.js';
 import type { Registry } from '../registry.js';
 import { computeNaming } from './naming.js';
 import { servedVersionsOf, type ServedVersion } from './serving.js';
@@ -168,7 +169,7 @@ export class CrdController {
   }
 
   #current(name: string): Crd | undefined {
-    const entry = this.#store.cache.get(`/registry/apiextensions.k8s.io/customresourcedefinitions/${name}`);
+    const entry = this.#store.cache.get(objectKey(this.#store.info, undefined, name));
     return entry && (objectOf(entry) as Crd);
   }
 

@@ -27,8 +27,7 @@ type Rec = Record<string, unknown>;
 const rec = (v: unknown): Rec => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : {});
 
 function boundNode(pod: StoredObject): string | undefined {
-  const phase = rec(pod.status).phase;
-  if (phase === 'Succeeded' || phase === 'Failed') return undefined;
+  if (isTerminal(pod)) return undefined;
   const node = rec(pod.spec).nodeName;
   return typeof node === 'string' && node ? node : undefined;
 }
@@ -92,7 +91,8 @@ export class NodeUsage {
 
 const EMPTY: ReadonlyMap<string, number> = new Map([['pods', 0]]);
 
-function isTerminal(pod: StoredObject): boolean {
+/** True when the pod has finished (phase Succeeded or Failed): it holds no node resources. */
+export function isTerminal(pod: StoredObject): boolean {
   const phase = rec(pod.status).phase;
   return phase === 'Succeeded' || phase === 'Failed';
 }

@@ -18,7 +18,7 @@ import { RESOURCES, type Client } from '../../client/types.js';
 import type { ControllerContext, ControllerDefinition, EventRecorder, Informer, Reconciler, Result } from '../runtime/index.js';
 import { keyOf } from '../runtime/index.js';
 import { misfit, podRequests, unschedulableMessage, type Misfit } from './fit.js';
-import { NodeUsage } from './node-usage.js';
+import { isTerminal, NodeUsage } from './node-usage.js';
 import { now } from './node-objects.js';
 
 const RETRY_MS = 15_000;
@@ -31,11 +31,6 @@ export const byNodeName = (obj: StoredObject): string[] => {
   const name = rec(obj.spec).nodeName;
   return typeof name === 'string' && name ? [name] : [];
 };
-
-function terminal(pod: StoredObject): boolean {
-  const phase = rec(pod.status).phase;
-  return phase === 'Succeeded' || phase === 'Failed';
-}
 
 function conditionOf(pod: StoredObject, type: string): Rec | undefined {
   const list = rec(pod.status).conditions;
@@ -69,7 +64,7 @@ export class SchedulerReconciler implements Reconciler {
   async reconcile(key: string): Promise<Result | void> {
     const pod = this.#pods.get(key);
     this.unschedulable.delete(key);
-    if (!pod || byNodeName(pod).length || pod.metadata.deletionTimestamp || terminal(pod)) return;
+    if (!pod || byNodeName(pod).length || pod.metadata.deletionTimestamp || isTerminal(pod)) return;
     const spec = rec(pod.spec);
     if ((spec.schedulerName ?? 'default-scheduler') !== 'default-scheduler') return;
     if (Array.isArray(spec.schedulingGates) && spec.schedulingGates.length) return;

@@ -36,7 +36,6 @@ type Params = { namespace: string; name: string };
 
 /** What was checked before an upgrade, kept for the websocket handler. */
 interface Checked {
-  pod: StoredObject;
   run: (socket: WebSocket) => void;
   /** The SPDY session of this request on `transport` (POST upgrade or websocket tunnel). */
   spdy: (transport: Transport) => SpdySession;
@@ -123,7 +122,6 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
         requireNode(pod);
         const forward = (port: number, socket: ChannelSocket) => options.backend(pod).portForward(pod, [port], { socket, protocol: socket.protocol, query: `ports=${port}` });
         return {
-          pod,
           run: (socket) => options.backend(pod).portForward(pod, ports, { socket, protocol: socket.protocol, query: queryString(request) }),
           spdy: (transport) => portForwardOverSpdy(transport, forward, (socket, err) => reportStartError(socket, err, true)),
         };
@@ -133,7 +131,6 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
       const backend = options.backend(pod);
       const start = sub === 'exec' ? backend.exec.bind(backend) : backend.attach.bind(backend);
       return {
-        pod,
         run: (socket) => start(pod, opts, { socket, protocol: socket.protocol, query: queryString(request) }),
         spdy: (transport) => remoteCommandOverSpdy(transport, opts, (socket) => start(pod, opts, { socket, protocol: socket.protocol, query: queryString(request) }), reportStartError),
       };
@@ -158,8 +155,7 @@ export function podIORoutes(app: FastifyInstance, options: PodIORouteOptions): v
           if (socket.protocol === TUNNELED_PORT_FORWARD_TOKEN) acceptSpdyTunnel(socket, checked.spdy);
           else checked.run(socket);
         } catch (err) {
-          const status = isStatusError(err) ? err.status : badRequest(String(err)).status;
-          socket.send(frame(ERROR, JSON.stringify(status)), () => socket.close(1000));
+          reportStartError(socket, err);
         }
       },
     });

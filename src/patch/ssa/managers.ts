@@ -157,9 +157,9 @@ export function timeSeconds(time: string | undefined): number {
 
 /** metav1.Time's wire form: RFC 3339 in UTC, second precision. */
 export function formatTime(now: Date): string {
-  // Writes within one second share the string (most writes of a busy second).
+  // Writes within one second share the string (most writes of a busy second); NaN never matches.
   const second = Math.floor(now.getTime() / 1000);
-  if (second !== lastSecond.second || Number.isNaN(second)) lastSecond = { second, text: now.toISOString().replace(/\.\d+Z$/, 'Z') };
+  if (second !== lastSecond.second) lastSecond = { second, text: now.toISOString().replace(/\.\d+Z$/, 'Z') };
   return lastSecond.text;
 }
 

@@ -41,7 +41,7 @@ export interface MappingRecord {
   started?: boolean;
 }
 
-type Shard = { records: Map<string, MappingRecord>; dirty: Map<string, MappingRecord | null>; rv?: string };
+type Shard = { records: Map<string, MappingRecord>; dirty: Map<string, MappingRecord | null> };
 
 function shardOf(key: string): number {
   return createHash('sha1').update(key).digest()[0]! % SHARDS;
@@ -85,7 +85,6 @@ export class MappingStore {
     for (const cm of items) {
       const shard = this.#shards.get(cm.metadata.name.replace(/^mappings-/, ''));
       if (!shard) continue;
-      shard.rv = cm.metadata.resourceVersion;
       for (const [k, v] of Object.entries((cm.data as Record<string, string> | undefined) ?? {})) {
         try {
           shard.records.set(fromDataKey(k), JSON.parse(v) as MappingRecord);
@@ -153,7 +152,7 @@ export class MappingStore {
       const dirty = new Map(shard.dirty);
       shard.dirty.clear();
       try {
-        await this.#write(name, shard, dirty);
+        await this.#write(name, dirty);
       } catch (err) {
         for (const [k, v] of dirty) if (!shard.dirty.has(k)) shard.dirty.set(k, v);
         this.#schedule();
@@ -162,7 +161,7 @@ export class MappingStore {
     }
   }
 
-  async #write(name: string, shard: Shard, dirty: Map<string, MappingRecord | null>): Promise<void> {
+  async #write(name: string, dirty: Map<string, MappingRecord | null>): Promise<void> {
     const cmName = `mappings-${name}`;
     for (let attempt = 0; ; attempt++) {
       let current: StoredObject | undefined;
@@ -178,10 +177,8 @@ export class MappingStore {
       }
       try {
         const body = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: cmName, namespace: SYNCER_NAMESPACE, ...(current ? { resourceVersion: current.metadata.resourceVersion } : {}) }, data };
-        const written = current
-          ? await this.#client.update(RESOURCES.configmaps, body, { namespace: SYNCER_NAMESPACE })
-          : await this.#client.create(RESOURCES.configmaps, body, { namespace: SYNCER_NAMESPACE });
-        shard.rv = written.metadata.resourceVersion;
+        if (current) await this.#client.update(RESOURCES.configmaps, body, { namespace: SYNCER_NAMESPACE });
+        else await this.#client.create(RESOURCES.configmaps, body, { namespace: SYNCER_NAMESPACE });
         return;
       } catch (err) {
         if (!(err instanceof StatusError && err.code === 409) || attempt >= 5) throw err;

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expectEqual, expectFailure, expectMatch, expectStatus, expectSuccess, ExpectationError, pick, scenario, type Context, type Json } from '../harness.js';
 import { AUTH_SKIP, expectCanI, folded, untilAnswer } from './auth.js';
+import { escape } from './read-fixtures.js';
 
 const exec = promisify(execFile);
 
@@ -180,7 +181,3 @@ export const clientCertificateUser = scenario({
     });
   },
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -10,6 +10,7 @@
  * Must not: depend on kubemu specifics (the expectations are those of a real cluster).
  */
 import { expectEqual, expectIncludes, expectSuccess, ExpectationError, pick, scenario, type Context, type Json } from '../harness.js';
+import { sleep } from './read-fixtures.js';
 
 /**
  * The can-i, token and certificate scenarios run on the oldest, a middle and the newest kubectl
@@ -104,7 +105,7 @@ export async function untilAnswer(ctx: Context, args: string[], expected: 'yes' 
     const run = await ctx.kubectl([...extra, 'auth', 'can-i', ...args]);
     if (run.stdout.trim() === expected) return;
     if (Date.now() > deadline) throw new ExpectationError(`auth can-i ${args.join(' ')} to answer ${expected} within 10 s; last: ${JSON.stringify(run)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
 }
 

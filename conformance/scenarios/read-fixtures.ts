@@ -90,7 +90,8 @@ export async function mergePatch(ctx: Context, path: string, patch: Record<strin
 /** A cell to expect: literal text, a pattern, or '' for an empty cell. */
 export type Cell = string | RegExp;
 
-function escape(text: string): string {
+/** `text` with the characters special in a RegExp escaped (matched literally). */
+export function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

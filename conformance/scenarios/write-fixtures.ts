@@ -8,6 +8,7 @@
  */
 import { stringify } from 'yaml';
 import { ExpectationError, expectEqual, expectSuccess, pick, type Context, type Json, type KubectlResult } from '../harness.js';
+import { sleep } from './read-fixtures.js';
 
 /** The knobs of {@link deployment}. */
 export interface DeploymentOptions {
@@ -97,7 +98,7 @@ export async function settledDeployment(ctx: Context, path: string, what: string
   let previous = await getObject(ctx, path);
   let quietSince = Date.now();
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    await sleep(SETTLE_POLL_MS);
     const current = await getObject(ctx, path);
     const same = pick(current, 'metadata.resourceVersion') === pick(previous, 'metadata.resourceVersion');
     if (!same) quietSince = Date.now();

@@ -22,9 +22,9 @@
  * Owns: mapping records and their persistence. Must not: decide what to sync.
  */
 import { createHash } from 'node:crypto';
-import { StatusError } from '../api/errors.js';
 import type { StoredObject } from '../api/types.js';
 import { RESOURCES, type Client } from '../client/types.js';
+import { isCode } from './context.js';
 
 /** The namespace kubemu's syncer keeps its state in. */
 export const SYNCER_NAMESPACE = 'kubemu-syncer';
@@ -77,7 +77,7 @@ export class MappingStore {
     await this.#client
       .create(RESOURCES.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: SYNCER_NAMESPACE } })
       .catch((err: unknown) => {
-        if (!(err instanceof StatusError && err.code === 409)) throw err;
+        if (!isCode(err, 409)) throw err;
       });
     const { items } = await this.#client.list(RESOURCES.configmaps, { namespace: SYNCER_NAMESPACE });
     for (const kind of kinds)
@@ -168,7 +168,7 @@ export class MappingStore {
       try {
         current = await this.#client.get(RESOURCES.configmaps, cmName, { namespace: SYNCER_NAMESPACE });
       } catch (err) {
-        if (!(err instanceof StatusError && err.code === 404)) throw err;
+        if (!isCode(err, 404)) throw err;
       }
       const data: Record<string, string> = { ...((current?.data as Record<string, string> | undefined) ?? {}) };
       for (const [k, v] of dirty) {
@@ -181,7 +181,7 @@ export class MappingStore {
         else await this.#client.create(RESOURCES.configmaps, body, { namespace: SYNCER_NAMESPACE });
         return;
       } catch (err) {
-        if (!(err instanceof StatusError && err.code === 409) || attempt >= 5) throw err;
+        if (!isCode(err, 409) || attempt >= 5) throw err;
       }
     }
   }

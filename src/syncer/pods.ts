@@ -25,7 +25,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, StoredObject } from '../api/types.js';
 import { RESOURCES } from '../client/types.js';
 import { Controller, type Informer } from '../controllers/runtime/index.js';
-import { ignoreCodes, isCode, reportFailure, virtualKeyOf, type SyncContext } from './context.js';
+import { ignoreCodes, isCode, messageOf, reportFailure, virtualKeyOf, type SyncContext } from './context.js';
 import { BY_NODE, ensureVirtualNode } from './nodes.js';
 import { podReferences, tokenSecretName, toHostPod, virtualPodStatus, wantsToken } from './pod-translate.js';
 import { hostName, isManaged, MARKERS } from './translate.js';
@@ -214,9 +214,8 @@ class PodReconciler {
 
   /** Condition `kubemu.io/Synced=False` on the virtual pod: the failure is visible in `kubectl describe`. */
   async #markUnsynced(v: StoredObject, err: unknown): Promise<void> {
-    const message = err instanceof Error ? err.message : String(err);
     const conditions = ((v.status as { conditions?: Rec[] } | undefined)?.conditions ?? []).filter((c) => c.type !== 'kubemu.io/Synced');
-    conditions.push({ type: 'kubemu.io/Synced', status: 'False', reason: 'SyncError', message, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
+    conditions.push({ type: 'kubemu.io/Synced', status: 'False', reason: 'SyncError', message: messageOf(err), lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
     await this.#ctx.virtual
       .patch(RESOURCES.pods, v.metadata.name, { type: 'merge', patch: { status: { conditions } } }, { namespace: v.metadata.namespace!, subresource: 'status' })
       .catch(() => undefined);

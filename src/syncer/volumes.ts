@@ -20,7 +20,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject, StoredObject } from '../api/types.js';
 import type { Resource } from '../client/types.js';
 import { Controller, type Informer } from '../controllers/runtime/index.js';
-import { ignoreCodes, reportFailure, virtualKeyOf, type SyncContext } from './context.js';
+import { ignoreCodes, isCode, reportFailure, virtualKeyOf, type SyncContext } from './context.js';
 import { hostMetadata, hostName, isManaged, MARKERS } from './translate.js';
 
 type Rec = Record<string, unknown>;
@@ -121,7 +121,7 @@ export function volumeSyncer(ctx: SyncContext, options: { resyncPeriodMs?: numbe
         return;
       }
       const created = await ctx.host.create(PVCS, toHostClaim(ctx, v), { namespace: ctx.hostNamespace }).catch((err: unknown) => {
-        if ((err as { code?: number }).code === 409) return undefined;
+        if (isCode(err, 409)) return undefined;
         return reportFailure(ctx, v, 'creating host persistent volume claim', err);
       });
       if (created) ctx.mappings.set('persistentvolumeclaims', key, { hostName: hName, hostNamespace: ctx.hostNamespace, virtualUid: v.metadata.uid, hostUid: created.metadata.uid });

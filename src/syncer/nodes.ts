@@ -35,6 +35,17 @@ function fakeNode(name: string, version: string): Record<string, unknown> {
   };
 }
 
+/** The pod's `spec.nodeName`, or undefined while unscheduled. */
+export function nodeNameOf(pod: StoredObject): string | undefined {
+  return (pod.spec as { nodeName?: string } | undefined)?.nodeName || undefined;
+}
+
+/** The pod's node name as index or queue keys: none while unscheduled. */
+export function nodeKeysOf(pod: StoredObject): string[] {
+  const node = nodeNameOf(pod);
+  return node ? [node] : [];
+}
+
 /** Makes sure virtual Node `name` exists (created from the host node in `real` mode). */
 export async function ensureVirtualNode(ctx: SyncContext, nodes: Informer, name: string): Promise<void> {
   if (nodes.get(name)) return;
@@ -63,11 +74,10 @@ export function nodeGarbageCollector(ctx: SyncContext, virtualPods: Informer, vi
     if (virtualPods.byIndex(BY_NODE, name).length > 0 || hostPods.byIndex(BY_NODE, name).length > 0) return;
     await ctx.virtual.delete(RESOURCES.nodes, name, { preconditions: { uid: node.metadata.uid } }).catch(ignoreCodes(404, 409));
   };
-  const nodeOf = (p: StoredObject) => (p.spec as { nodeName?: string } | undefined)?.nodeName;
   return new Controller({
     name: 'syncer-nodes',
     reconciler: { reconcile },
     log: ctx.log,
-    sources: [{ informer: virtualNodes }, { informer: virtualPods, map: (p) => (nodeOf(p) ? [nodeOf(p)!] : []) }, { informer: hostPods, map: (p) => (nodeOf(p) ? [nodeOf(p)!] : []) }],
+    sources: [{ informer: virtualNodes }, { informer: virtualPods, map: nodeKeysOf }, { informer: hostPods, map: nodeKeysOf }],
   });
 }

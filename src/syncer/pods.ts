@@ -26,7 +26,7 @@ import type { KubeObject, StoredObject } from '../api/types.js';
 import { RESOURCES } from '../client/types.js';
 import { Controller, type Informer } from '../controllers/runtime/index.js';
 import { ignoreCodes, isCode, messageOf, reportFailure, virtualKeyOf, type SyncContext } from './context.js';
-import { BY_NODE, ensureVirtualNode } from './nodes.js';
+import { BY_NODE, ensureVirtualNode, nodeKeysOf, nodeNameOf } from './nodes.js';
 import { podReferences, tokenSecretName, toHostPod, virtualPodStatus, wantsToken } from './pod-translate.js';
 import { hostName, isManaged, MARKERS } from './translate.js';
 
@@ -45,13 +45,13 @@ export interface PodSyncerOptions {
 /** The pod syncer: builds its informers on `ctx` and returns the controller. */
 export function podSyncer(ctx: SyncContext, syncReference: ReferenceSync, options: PodSyncerOptions = {}): { controller: Controller; virtualPods: Informer; virtualNodes: Informer; hostPods: Informer } {
   const virtualPods = ctx.virtualInformers.informer(RESOURCES.pods, {
-    indexers: { [BY_NODE]: (p) => ((p.spec as { nodeName?: string } | undefined)?.nodeName ? [(p.spec as { nodeName: string }).nodeName] : []) },
+    indexers: { [BY_NODE]: nodeKeysOf },
   });
   const virtualNodes = ctx.virtualInformers.informer(RESOURCES.nodes);
   const hostPods = ctx.hostInformers.informer(RESOURCES.pods, {
     namespace: ctx.hostNamespace,
     labelSelector: `${MARKERS.managedBy}=${ctx.vcluster}`,
-    indexers: { [BY_NODE]: (p) => (nodeNameOf(p) ? [nodeNameOf(p)!] : []) },
+    indexers: { [BY_NODE]: nodeKeysOf },
   });
   const reconciler = new PodReconciler(ctx, virtualPods, hostPods, virtualNodes, syncReference);
   const controller = new Controller({
@@ -63,10 +63,6 @@ export function podSyncer(ctx: SyncContext, syncReference: ReferenceSync, option
     sources: [{ informer: virtualPods }, { informer: hostPods, map: (h) => (virtualKeyOf(h) ? [virtualKeyOf(h)!] : []) }],
   });
   return { controller, virtualPods, virtualNodes, hostPods };
-}
-
-function nodeNameOf(pod: StoredObject): string | undefined {
-  return (pod.spec as { nodeName?: string } | undefined)?.nodeName || undefined;
 }
 
 class PodReconciler {

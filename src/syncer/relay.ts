@@ -73,32 +73,29 @@ function logQuery(options: LogOptions): URLSearchParams {
 
 /** See the module comment. */
 class PodRelay implements PodIO {
-  readonly #host: Connection;
   readonly #base: URL;
   readonly #hostPod: PodRelayOptions['hostPod'];
   readonly #agent: http.Agent;
+  /** The host's TLS settings, for the log agent and the websockets alike. */
+  readonly #tls: https.AgentOptions;
   readonly #reload: (() => Connection) | undefined;
   readonly #refreshMs: number;
   #token: { value: string | undefined; at: number };
 
   constructor(options: PodRelayOptions) {
-    this.#host = options.host;
     this.#reload = options.reload;
     this.#refreshMs = options.tokenRefreshMs ?? TOKEN_REFRESH_MS;
     this.#token = { value: options.host.token, at: Date.now() };
     this.#base = new URL(options.host.server.replace(/\/+$/, ''));
     this.#hostPod = options.hostPod;
     const h = options.host;
-    this.#agent =
-      this.#base.protocol === 'https:'
-        ? new https.Agent({
-            keepAlive: true,
-            ...(h.ca ? { ca: h.ca } : {}),
-            ...(h.cert && h.key ? { cert: h.cert, key: h.key } : {}),
-            ...(h.servername ? { servername: h.servername } : {}),
-            rejectUnauthorized: !h.insecure,
-          })
-        : new http.Agent({ keepAlive: true });
+    this.#tls = {
+      ...(h.ca ? { ca: h.ca } : {}),
+      ...(h.cert && h.key ? { cert: h.cert, key: h.key } : {}),
+      ...(h.servername ? { servername: h.servername } : {}),
+      rejectUnauthorized: !h.insecure,
+    };
+    this.#agent = this.#base.protocol === 'https:' ? new https.Agent({ keepAlive: true, ...this.#tls }) : new http.Agent({ keepAlive: true });
   }
 
   #url(pod: StoredObject, sub: string, query: string, websocket: boolean): URL {
@@ -168,14 +165,7 @@ class PodRelay implements PodIO {
   /** Opens the host websocket and passes frames both ways until either side closes. */
   #pipe(pod: StoredObject, sub: string, session: Session): void {
     const client = session.socket;
-    const h = this.#host;
-    const upstream = new WebSocket(this.#url(pod, sub, session.query, true), [session.protocol], {
-      headers: this.#headers(),
-      ...(h.ca ? { ca: h.ca } : {}),
-      ...(h.cert && h.key ? { cert: h.cert, key: h.key } : {}),
-      ...(h.servername ? { servername: h.servername } : {}),
-      rejectUnauthorized: !h.insecure,
-    });
+    const upstream = new WebSocket(this.#url(pod, sub, session.query, true), [session.protocol], { headers: this.#headers(), ...this.#tls });
     const pending: { data: RawData; binary: boolean }[] = [];
     const fail = (err: StatusError) => {
       // Port forwarding has no Status channel: the first port's error channel carries the message.

@@ -119,10 +119,13 @@ export function otherError(message: string): StrategicMergePatchError {
   return new StrategicMergePatchError('Other', message);
 }
 
-/** Go's reflect type name of a decoded JSON value (`%s` of reflect.TypeOf; nil prints as below). */
-function goTypeName(value: unknown): string {
-  if (value === null || value === undefined) return '%!s(<nil>)';
-  if (Array.isArray(value)) return '[]interface {}';
+/** Go's reflect kind of a decoded JSON value (int64 for integers, float64 otherwise). */
+export type GoKind = 'nil' | 'map' | 'slice' | 'string' | 'bool' | 'int64' | 'float64';
+
+/** The Go kind `value` would decode to. */
+export function goKind(value: unknown): GoKind {
+  if (value === null || value === undefined) return 'nil';
+  if (Array.isArray(value)) return 'slice';
   switch (typeof value) {
     case 'string':
       return 'string';
@@ -131,8 +134,24 @@ function goTypeName(value: unknown): string {
     case 'number':
       return Number.isInteger(value) ? 'int64' : 'float64';
     default:
-      return 'map[string]interface {}';
+      return 'map';
   }
+}
+
+/** Go's reflect type name of each kind, as `%s` of reflect.TypeOf prints it (nil prints as below). */
+const GO_TYPE_NAMES: Record<GoKind, string> = {
+  nil: '%!s(<nil>)',
+  map: 'map[string]interface {}',
+  slice: '[]interface {}',
+  string: 'string',
+  bool: 'bool',
+  int64: 'int64',
+  float64: 'float64',
+};
+
+/** Go's reflect type name of a decoded JSON value. */
+function goTypeName(value: unknown): string {
+  return GO_TYPE_NAMES[goKind(value)];
 }
 
 /** Go's `%v` of a float64: strconv 'g' with the shortest digits, exponent form below 1e-4 and from 1e6. */

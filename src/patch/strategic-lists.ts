@@ -16,7 +16,7 @@
  * Inputs are never modified; merged items come from the `mergeItem` callback.
  * Owns: list merging and ordering. Must not: walk schemas or handle map directives.
  */
-import { badArgType, badPatchType, fixedError, goValue, noMergeKey, otherError } from './strategic-errors.js';
+import { badArgType, badPatchType, fixedError, goKind, goValue, noMergeKey, otherError, type GoKind } from './strategic-errors.js';
 
 /** A decoded JSON object. */
 export type JsonMap = Record<string, unknown>;
@@ -30,25 +30,6 @@ export const GO_MAP = 'map[string]interface {}';
 /** True for a JSON object (not an array, not null). */
 export function isMap(value: unknown): value is JsonMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Go's reflect kind of a decoded JSON value (int64 for integers, float64 otherwise). */
-export type GoKind = 'nil' | 'map' | 'slice' | 'string' | 'bool' | 'int64' | 'float64';
-
-/** The Go kind `value` would decode to. */
-export function goKind(value: unknown): GoKind {
-  if (value === null || value === undefined) return 'nil';
-  if (Array.isArray(value)) return 'slice';
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'boolean':
-      return 'bool';
-    case 'number':
-      return Number.isInteger(value) ? 'int64' : 'float64';
-    default:
-      return 'map';
-  }
 }
 
 /** Go's `==` on interface values holding decoded JSON (a missing map key reads as nil). */

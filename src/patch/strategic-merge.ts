@@ -21,10 +21,9 @@
  * Owns: the map half of the merge and directives. Must not: load schemas or know HTTP.
  */
 import type { SchemaNode } from '../openapi/patch-meta.js';
-import { badArgType, badPatchType, fieldNotFound, fixedError, goValue, noMergeKey, otherError, StrategicMergePatchError } from './strategic-errors.js';
+import { badArgType, badPatchType, fieldNotFound, fixedError, goKind, goValue, noMergeKey, otherError, StrategicMergePatchError } from './strategic-errors.js';
 import {
   DIRECTIVE,
-  goKind,
   isMap,
   mergeSlice,
   normalizeElementOrder,
